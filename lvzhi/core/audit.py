@@ -1,0 +1,105 @@
+"""Recording events: the audit trail, the timeline of each record, and the security log.
+
+Every app records through `record_event`; nothing else writes to the Event table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import Event
+
+# Keys that would copy personal data into the permanent log; refer to people by id instead.
+_PERSONAL_KEYS = {"name", "full_name", "mobile", "phone", "id_number", "email", "address"}
+
+
+def _check_payload(payload: dict[str, Any]) -> None:
+    bad = _PERSONAL_KEYS.intersection(payload)
+    if bad:
+        raise ValueError(f"event payloads refer to people by id, never copy {sorted(bad)}")
+
+
+def _congress_id_of(target: models.Model | None) -> int | None:
+    if target is None:
+        return None
+    if target._meta.label_lower == "org.congress":
+        return target.pk
+    return getattr(target, "congress_id", None)
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_event(
+    *,
+    actor,
+    kind: str,
+    target: models.Model | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    congress_id: int | None = None,
+    is_security: bool = False,
+    request=None,
+) -> Event:
+    payload = payload or {}
+    _check_payload(payload)
+    return Event.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        congress_id=congress_id if congress_id is not None else _congress_id_of(target),
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        payload=payload,
+        is_security=is_security,
+        ip_address=client_ip(request),
+    )
+
+
+def record_security_event(*, actor, kind: str, request=None, target=None, payload=None, note="") -> Event:
+    return record_event(
+        actor=actor, kind=kind, target=target, payload=payload, note=note, is_security=True, request=request
+    )
+
+
+def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list]:
+    """Apply `data` to `instance`; return {field: [old, new]} for what really changed (for the payload)."""
+    changes: dict[str, list] = {}
+    for field, new in data.items():
+        old = getattr(instance, field)
+        if old != new:
+            # Personal fields are recorded as changed, without their values.
+            personal = field in _PERSONAL_KEYS
+            changes[field] = ["*", "*"] if personal else [_plain(old), _plain(new)]
+            setattr(instance, field, new)
+    return changes
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def timeline_for(target: models.Model):
+    """The events of one record, newest first (the record's page shows them as its timeline)."""
+    return (
+        Event.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk))
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )

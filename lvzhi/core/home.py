@@ -1,0 +1,32 @@
+"""Each role's home page: what waits for its action, as counts that link to the lists.
+
+Apps contribute tiles through a `home.py` with `tiles_for(user) -> list[Tile]`, listed in PROVIDERS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+PROVIDERS = [
+    "lvzhi.org.home.tiles_for",
+    "lvzhi.stations.home.tiles_for",
+]
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    count: int
+    url: str
+    section: str  # the role heading the tile sits under
+    urgent: bool = False
+
+
+def tiles_for(user) -> dict[str, list[Tile]]:
+    sections: dict[str, list[Tile]] = {}
+    for path in PROVIDERS:
+        for tile in import_string(path)(user):
+            sections.setdefault(str(tile.section), []).append(tile)
+    return sections

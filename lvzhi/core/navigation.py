@@ -1,0 +1,64 @@
+"""The navigation bar, by role. Each entry names a URL and the roles that see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from lvzhi.org.roles import Role
+
+STAFFISH = {Role.STAFF, Role.CHAIR, Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset  # empty: every signed-in user
+
+
+NAV: list[NavItem] = [
+    NavItem(_("Home"), "home", frozenset()),
+    NavItem(
+        _("Deputies"),
+        "org:deputy_list",
+        frozenset(STAFFISH | {Role.SC_MEMBER, Role.COMMITTEE_STAFF, Role.STATION_STAFF, Role.GROUP_LEADER}),
+    ),
+    NavItem(_("Stations"), "stations:list", frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY})),
+    NavItem(_("Groups"), "org:group_list", frozenset(STAFFISH | {Role.GROUP_LEADER, Role.DEPUTY})),
+    NavItem(_("Units"), "org:unit_list", frozenset(STAFFISH | {Role.UNIT_HANDLER})),
+    NavItem(
+        _("Structure"), "org:congress_list", frozenset(STAFFISH | {Role.SC_MEMBER, Role.COMMITTEE_STAFF})
+    ),
+    NavItem(_("Accounts"), "org:account_list", frozenset({Role.STAFF, Role.ADMIN})),
+    NavItem(_("Calendar"), "core:calendar", frozenset({Role.STAFF, Role.ADMIN})),
+    NavItem(_("Audit log"), "core:event_list", frozenset(STAFFISH)),
+]
+
+
+def items_for(user) -> list[dict]:
+    from lvzhi.org.scope import scope_for
+
+    if not user.is_authenticated:
+        return []
+    roles = scope_for(user).roles
+    out = []
+    for item in NAV:
+        if item.roles and not (roles & item.roles):
+            continue
+        try:
+            out.append({"label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:
+            continue  # a part not installed in this build
+    return out
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    from .notifications import unread_count
+
+    return {"nav_items": items_for(user), "unread_notifications": unread_count(user)}

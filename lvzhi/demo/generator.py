@@ -1,0 +1,5 @@
+"""Placeholder; replaced by the generator."""
+
+
+def generate(seed: int = 2026, progress: bool = False) -> None:
+    pass

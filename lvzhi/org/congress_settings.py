@@ -1,0 +1,140 @@
+"""The rules each congress sets: one place that every flow reads them from.
+
+A congress inherits its parent's value unless it sets its own; the defaults below apply when no congress
+up the chain sets one. Values are JSON, validated by each definition's `kind`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Congress, CongressSetting
+
+RESULT_CLASSES_ABC = [
+    {"code": "A", "label": "已解决或基本解决", "solved": True, "promise": False, "reference": False},
+    {"code": "B", "label": "列入计划逐步解决", "solved": False, "promise": True, "reference": False},
+    {"code": "C", "label": "留作参考", "solved": False, "promise": False, "reference": True},
+]
+RESULT_CLASSES_ABCD = [
+    {"code": "A", "label": "已解决或基本解决", "solved": True, "promise": False, "reference": False},
+    {"code": "B", "label": "正在解决", "solved": False, "promise": True, "reference": False},
+    {"code": "C", "label": "列入规划逐步解决", "solved": False, "promise": True, "reference": False},
+    {"code": "D", "label": "留作参考", "solved": False, "promise": False, "reference": True},
+]
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    label: str
+    kind: str  # "int" or "result_classes"
+    default: Any
+    minimum: int = 0
+    maximum: int = 365
+
+
+DEFINITIONS: dict[str, SettingDef] = {
+    d.key: d
+    for d in [
+        SettingDef(
+            "return_window_working_days",
+            _("Working days a unit has to return a misassigned item"),
+            "int",
+            3,
+            1,
+            30,
+        ),
+        SettingDef(
+            "recess_assign_working_days", _("Working days to assign a recess suggestion"), "int", 5, 1, 30
+        ),
+        SettingDef("co_unit_opinion_months", _("Months for a co-unit's opinion"), "int", 1, 1, 6),
+        SettingDef("reply_months", _("Months for the lead unit's reply"), "int", 3, 1, 6),
+        SettingDef(
+            "reply_max_months", _("Longest reply time with an approved extension (months)"), "int", 6, 1, 12
+        ),
+        SettingDef("rereply_months", _("Months for a new reply after dissatisfaction"), "int", 1, 1, 3),
+        SettingDef("evaluation_days", _("Days a deputy has to evaluate a reply"), "int", 15, 1, 90),
+        SettingDef("motion_cosigner_minimum", _("Co-signers a motion needs"), "int", 10, 1, 100),
+        SettingDef("opinion_ack_days", _("Days to acknowledge a citizen's opinion"), "int", 3, 1, 30),
+        SettingDef("contacts_per_year", _("Fixed contacts per member and deputy each year"), "int", 2, 0, 24),
+        SettingDef("result_classes", _("Result classes of a reply"), "result_classes", RESULT_CLASSES_ABC),
+    ]
+}
+
+
+def setting_for(congress: Congress, key: str) -> Any:
+    """The value in force for `congress`: its own, else the nearest ancestor's, else the default."""
+    return settings_for(congress)[key]
+
+
+def settings_for(congress: Congress) -> dict[str, Any]:
+    """Every setting in force for `congress`, in two queries at most."""
+    chain = congress.ancestor_ids()
+    rows = CongressSetting.objects.filter(congress_id__in=chain).values_list("congress_id", "key", "value")
+    by_congress: dict[int, dict[str, Any]] = {}
+    for cid, key, value in rows:
+        by_congress.setdefault(cid, {})[key] = value
+    values = {}
+    for key, definition in DEFINITIONS.items():
+        values[key] = definition.default
+        for cid in chain:  # nearest first
+            if key in by_congress.get(cid, {}):
+                values[key] = by_congress[cid][key]
+                break
+    return values
+
+
+def setting_sources(congress: Congress) -> dict[str, Congress | None]:
+    """Which congress each value in force comes from (None: the default), for the settings page."""
+    chain = congress.ancestor_ids()
+    rows = CongressSetting.objects.filter(congress_id__in=chain).values_list("key", "congress_id")
+    nearest: dict[str, int] = {}
+    for key, cid in rows:
+        if key not in nearest or chain.index(cid) < chain.index(nearest[key]):
+            nearest[key] = cid
+    congresses = Congress.objects.in_bulk(set(nearest.values()))
+    return {key: congresses.get(nearest[key]) if key in nearest else None for key in DEFINITIONS}
+
+
+def validate_value(key: str, value: Any) -> Any:
+    """Check a value against its definition; raise ValueError with a user-facing message."""
+    from django.utils.translation import gettext as _t
+
+    definition = DEFINITIONS.get(key)
+    if definition is None:
+        raise ValueError(_t("Unknown setting."))
+    if definition.kind == "int":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(_t("Enter a whole number.")) from None
+        if not definition.minimum <= number <= definition.maximum:
+            raise ValueError(
+                _t("Enter a number from %(min)s to %(max)s.")
+                % {"min": definition.minimum, "max": definition.maximum}
+            )
+        return number
+    if definition.kind == "result_classes":
+        if not isinstance(value, list) or not value:
+            raise ValueError(_t("Give at least one result class."))
+        codes = set()
+        for item in value:
+            if not isinstance(item, dict) or not item.get("code") or not item.get("label"):
+                raise ValueError(_t("Each result class needs a code and a label."))
+            if item["code"] in codes:
+                raise ValueError(_t("Result class codes must be different."))
+            codes.add(item["code"])
+        return [
+            {
+                "code": str(i["code"]),
+                "label": str(i["label"]),
+                "solved": bool(i.get("solved")),
+                "promise": bool(i.get("promise")),
+                "reference": bool(i.get("reference")),
+            }
+            for i in value
+        ]
+    raise ValueError(_t("Unknown setting."))

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from lvzhi.api.api import api
+from lvzhi.core import views as core_views
+from lvzhi.org import views_auth
+
+admin.site.site_header = _("Lvzhi administration")
+admin.site.site_title = _("Lvzhi administration")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("signin/", views_auth.signin, name="signin"),
+    path("signout/", views_auth.signout, name="signout"),
+    path("password/", views_auth.password_change, name="password_change"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("core/", include("lvzhi.core.urls")),
+    path("org/", include("lvzhi.org.urls")),
+    path("stations/", include("lvzhi.stations.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
