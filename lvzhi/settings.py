@@ -198,6 +198,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lvzhi.org.auth.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+# Lockout is per account, as the classified-protection rule asks; per-address limits are rate limits.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_COOKIE_AGE = LVZHI_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the idle clock slides with activity
