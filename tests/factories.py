@@ -25,6 +25,7 @@ PASSWORD = "Test-pass-2026"
 class CongressFactory(DjangoModelFactory):
     class Meta:
         model = Congress
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试{n}区人民代表大会")
     short_name = factory.Sequence(lambda n: f"测试{n}区人大")
@@ -41,6 +42,7 @@ class CongressFactory(DjangoModelFactory):
 class TermFactory(DjangoModelFactory):
     class Meta:
         model = Term
+        django_get_or_create = ("congress", "number")
 
     congress = factory.SubFactory(CongressFactory)
     number = 17
