@@ -30,6 +30,16 @@ def _check_database() -> None:
     from django.db.utils import OperationalError
 
     try:
+        if connection.vendor == "postgresql":
+            # A plain connection with a short timeout first: the pool would retry for 30 s, noisily.
+            import psycopg
+
+            params = connection.get_connection_params()
+            keys = ("dbname", "user", "password", "host", "port")
+            try:
+                psycopg.connect(**{k: params[k] for k in keys if params.get(k)}, connect_timeout=5).close()
+            except psycopg.Error as exc:
+                raise OperationalError(str(exc)) from None
         connection.ensure_connection()
     except OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
