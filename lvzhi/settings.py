@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "huey.contrib.djhuey",
+    "ninja",  # ships the doc page's swagger-ui files, so /api/v1/docs works offline
     "lvzhi.core",
     "lvzhi.org",
     "lvzhi.stations",

@@ -22,3 +22,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages: templates in the user's language for the site, JSON for /api/.
+handler400 = "lvzhi.core.views.bad_request"
+handler403 = "lvzhi.core.views.permission_denied"
+handler404 = "lvzhi.core.views.page_not_found"
+handler500 = "lvzhi.core.views.server_error"

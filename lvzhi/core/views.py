@@ -1,10 +1,12 @@
-"""Pages of the shell: home, health check, the message inbox."""
+"""Pages of the shell: home, health check, the message inbox, and the error pages."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from . import notifications
@@ -42,3 +44,43 @@ def inbox_mark_read(request):
     raw = request.POST.get("id")
     notifications.mark_read(user=request.user, notification_id=int(raw) if raw and raw.isdigit() else None)
     return redirect("core:inbox")
+
+
+# --- error pages -------------------------------------------------------------------------------
+# The site's pages answer with templates in the user's language; the API (/api/…) answers JSON of the
+# API's one shape, {"code", "detail"}, also for addresses no API route matches.
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_problem(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(
+        {"code": code, "detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return _api_problem(400, "bad_request", _("The request could not be understood."))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _is_api(request):
+        return _api_problem(403, "permission_denied", _("You may not do this."))
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return _api_problem(404, "not_found", _("Not found, or not in your scope."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    # No database, no user: whatever broke may be exactly that.
+    if _is_api(request):
+        return _api_problem(500, "server_error", _("Something went wrong on our side; it has been logged."))
+    return defaults.server_error(request)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_tokens
 
 app_name = "org"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("congresses/", views.congress_list, name="congress_list"),
     path("accounts/", views.account_list, name="account_list"),
+    path("tokens/", views_tokens.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke_view, name="token_revoke"),
 ]
