@@ -176,7 +176,10 @@ if TESTING:
     # Argon2 is deliberately slow; tests hash hundreds of passwords.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "mobile", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -197,6 +200,10 @@ AXES_COOLOFF_TIME = LVZHI_LOCKOUT_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lvzhi.org.auth.lockout_response"
+# Count per account whether the person typed the username or the mobile number.
+AXES_USERNAME_CALLABLE = "lvzhi.org.auth.axes_username"
+# The lock lasts LVZHI_LOCKOUT_MINUTES from the failure that set it; tries while locked don't extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 # Lockout is per account, as the classified-protection rule asks; per-address limits are rate limits.

@@ -2,6 +2,7 @@
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 
 class PasswordChangeRequiredMiddleware:
@@ -24,5 +25,7 @@ class PasswordChangeRequiredMiddleware:
                         {"code": "password_change_required", "detail": "Change your password first."},
                         status=403,
                     )
-                return redirect(f"{reverse('password_change')}?next={request.get_full_path()}")
+                return redirect(
+                    f"{reverse('password_change')}?{urlencode({'next': request.get_full_path()})}"
+                )
         return self.get_response(request)

@@ -14,12 +14,14 @@ class SignInForm(forms.Form):
     def __init__(self, request, *args, **kwargs):
         self.request = request
         self.user = None
+        self.attempted = False  # a real check of a password ran (a blank form is not an attempt)
         super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()
         identifier, password = data.get("username"), data.get("password")
         if identifier and password:
+            self.attempted = True
             self.user = authenticate(self.request, username=resolve_login_name(identifier), password=password)
             if self.user is None:
                 raise forms.ValidationError(

@@ -1,4 +1,4 @@
-"""Pages of the organisation: deputies, groups, units, congress structure, accounts.
+"""Pages of the organisation: deputies, groups, units, congress structure (accounts: views_accounts).
 
 Views parse input, call one selector or service, and render.
 """
@@ -73,12 +73,3 @@ def unit_list(request):
 def congress_list(request):
     congresses = selectors.congress_list_visible_to(user=request.user)
     return render(request, "org/congress_list.html", {"congresses": congresses})
-
-
-@login_required
-def account_list(request):
-    qs = selectors.account_list_visible_to(user=request.user)
-    if request.GET.get("pending"):
-        qs = qs.filter(must_change_password=True, is_active=True)
-    page = Paginator(qs.order_by("username"), 50).get_page(request.GET.get("page"))
-    return render(request, "org/account_list.html", {"page": page})

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from lvzhi.core.audit import record_security_event
 
-from .auth import resolve_login_name
+from . import security_events as ev
+from .auth import find_account
 from .forms_auth import PasswordChangeForm, SignInForm
-from .models import User
 from .services.accounts import account_change_password
 
 
@@ -32,19 +32,28 @@ def signin(request):
     if request.method == "POST":
         if form.is_valid():
             login(request, form.user, backend="lvzhi.org.auth.UsernameOrMobileBackend")
-            record_security_event(actor=form.user, kind="security.signin", target=form.user, request=request)
+            record_security_event(actor=form.user, kind=ev.SIGNIN, target=form.user, request=request)
             return redirect(_safe_next(request))
-        known = User.objects.filter(username=resolve_login_name(form.data.get("username", ""))).first()
-        record_security_event(actor=known, kind="security.signin_failed", request=request)
+        if form.attempted:
+            # Axes counted this failure unless the account was already locked (then it only refused).
+            already_locked = getattr(request, "axes_locked_out", False) and (
+                getattr(request, "axes_failures_since_start", None) is None
+            )
+            known = find_account(form.data.get("username"))
+            record_security_event(
+                actor=known,
+                kind=ev.SIGNIN_FAILED,
+                target=known,
+                request=request,
+                payload={"reason": "locked" if already_locked else "bad_credentials"},
+            )
     return render(request, "registration/signin.html", {"form": form, "next": _safe_next(request, "")})
 
 
 @require_POST
 def signout(request):
     if request.user.is_authenticated:
-        record_security_event(
-            actor=request.user, kind="security.signout", target=request.user, request=request
-        )
+        record_security_event(actor=request.user, kind=ev.SIGNOUT, target=request.user, request=request)
     logout(request)
     return redirect("signin")
 

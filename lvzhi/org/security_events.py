@@ -1,0 +1,34 @@
+"""The security event kinds of accounts (recorded in core's Event table with is_security=True), and the
+words the account pages show for them."""
+
+from django.utils.translation import gettext_lazy as _
+
+SIGNIN = "security.signin"
+SIGNIN_FAILED = "security.signin_failed"
+LOCKOUT = "security.lockout"
+SIGNOUT = "security.signout"
+PASSWORD_CHANGED = "security.password_changed"
+PASSWORD_RESET = "security.password_reset"
+ACCOUNT_CREATED = "security.account_created"
+ACCOUNT_DEACTIVATED = "security.account_deactivated"
+ACCOUNT_ACTIVATED = "security.account_activated"
+ROLE_GRANTED = "security.role_granted"
+ROLE_REVOKED = "security.role_revoked"
+
+LABELS = {
+    SIGNIN: _("Signed in"),
+    SIGNIN_FAILED: _("Failed sign-in"),
+    LOCKOUT: _("Locked after too many failed sign-ins"),
+    SIGNOUT: _("Signed out"),
+    PASSWORD_CHANGED: _("Password changed"),
+    PASSWORD_RESET: _("Password reset by staff"),
+    ACCOUNT_CREATED: _("Account created"),
+    ACCOUNT_DEACTIVATED: _("Account deactivated"),
+    ACCOUNT_ACTIVATED: _("Account reactivated"),
+    ROLE_GRANTED: _("Role granted"),
+    ROLE_REVOKED: _("Role revoked"),
+}
+
+
+def label_for(kind: str) -> str:
+    return str(LABELS.get(kind, kind))
