@@ -18,6 +18,12 @@ from .models import User
 from .security_events import LOCKOUT
 
 
+def normalise_mobile(value: str | None) -> str | None:
+    """Digits only (spaces and dashes dropped); None when empty, so the unique column allows many blanks."""
+    value = "".join(ch for ch in (value or "") if ch not in " -")
+    return value or None
+
+
 def find_account(identifier: str | None) -> User | None:
     """The one account a username or mobile number names; a username wins over another's mobile."""
     identifier = (identifier or "").strip()
@@ -25,7 +31,8 @@ def find_account(identifier: str | None) -> User | None:
         return None
     user = User.objects.filter(username=identifier).first()
     if user is None:
-        user = User.objects.filter(mobile=identifier).first()
+        mobile = normalise_mobile(identifier)
+        user = User.objects.filter(mobile=mobile).first() if mobile else None
     return user
 
 

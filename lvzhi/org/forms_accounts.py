@@ -6,9 +6,9 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from .auth import normalise_mobile
 from .roles import Role
 from .selectors_accounts import congresses_for_new_accounts, grant_targets, people_linkable_by
-from .services.accounts import normalise_mobile
 
 # Beyond this many people, a drop-down is no help: staff type the person's number instead.
 PERSON_SELECT_LIMIT = 300

@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.test import Client
+from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password, make_password
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from lvzhi.core.models import Event
@@ -55,11 +57,25 @@ def test_sign_in_by_username_lands_on_home_and_records_the_sign_in(client, accou
     assert "李伟" not in str(event.payload) and "13900001111" not in str(event.payload)
 
 
-def test_sign_in_by_mobile_number_works_too(client, account):
-    response = sign_in(client, " 13900001111 ", PASSWORD)
+@pytest.mark.parametrize("typed", ["13900001111", " 13900001111 ", "139 0000 1111", "139-0000-1111"])
+def test_sign_in_by_mobile_number_works_too(client, account, typed):
+    response = sign_in(client, typed, PASSWORD)
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(account.pk)
+
+
+def test_passwords_are_stored_with_argon2_outside_the_tests(settings, account):
+    # Tests put a fast hasher first; the next one is what production uses.
+    assert settings.PASSWORD_HASHERS[1] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    encoded = make_password("Some-pass-123", hasher="argon2")
+
+    account.password = encoded
+    account.save()
+
+    assert encoded.startswith("argon2$")
+    assert check_password("Some-pass-123", encoded)
+    assert authenticate(RequestFactory().post("/signin/"), username="liwei", password="Some-pass-123")
 
 
 def test_sign_in_follows_a_safe_next_but_not_a_foreign_one(client, account):

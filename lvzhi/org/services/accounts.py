@@ -20,6 +20,7 @@ from lvzhi.core.audit import record_event, record_security_event
 from lvzhi.core.errors import ServiceError
 
 from .. import security_events as ev
+from ..auth import normalise_mobile
 from ..models import Committee, Congress, Person, RoleAssignment, Unit, User
 from ..permissions import can_manage_congress
 from ..roles import Role
@@ -46,12 +47,6 @@ def generate_initial_password() -> str:
             and any(c in _DIGITS for c in chars)
         ):
             return candidate
-
-
-def normalise_mobile(value: str | None) -> str | None:
-    """Digits only (spaces and dashes dropped); None when empty, so the unique column allows many blanks."""
-    value = "".join(ch for ch in (value or "") if ch not in " -")
-    return value or None
 
 
 def _refuse_unless_manages(actor, congress_id: int | None) -> None:
