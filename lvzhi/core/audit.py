@@ -1,6 +1,14 @@
 """Recording events: the audit trail, the timeline of each record, and the security log.
 
 Every app records through `record_event`; nothing else writes to the Event table.
+
+Retention: the application never edits or deletes an event. There is no purge job, no delete path in
+the pages or the API, and the Django admin shows events read-only (even to superusers). The issue asks
+that security events (sign-in, failed sign-in, lockout, export, viewing unmasked personal data, role
+changes) be kept at least six months (settings.LVZHI_SECURITY_EVENT_RETENTION_DAYS, 183 days, is that
+floor, not a schedule): keeping every event for good satisfies it. Should a deployment ever need to trim
+old non-security events, that is an operator's decision done in the database, never by the application.
+Payloads refer to people by id, so purging a person's personal data leaves the history intact.
 """
 
 from __future__ import annotations
@@ -68,8 +76,20 @@ def record_event(
 
 
 def record_security_event(*, actor, kind: str, request=None, target=None, payload=None, note="") -> Event:
+    # A security event with no target (a failed sign-in, a lockout) belongs to the congress that manages
+    # the account, so that congress's staff see it in their security log.
+    congress_id = None
+    if target is None or _congress_id_of(target) is None:
+        congress_id = getattr(actor, "congress_id", None)
     return record_event(
-        actor=actor, kind=kind, target=target, payload=payload, note=note, is_security=True, request=request
+        actor=actor,
+        kind=kind,
+        target=target,
+        payload=payload,
+        note=note,
+        is_security=True,
+        request=request,
+        congress_id=congress_id,
     )
 
 

@@ -1,0 +1,228 @@
+"""The Django admin for the site administrator, and the two admin shapes every app uses.
+
+- `ReadOnlyAdmin`: records that only services may write (events, notifications, role assignments, API
+  tokens, the sign-in attempt tables). No add, change or delete, not even for a superuser, so no step
+  bypasses the services and no history is rewritten.
+- `RecordedAdmin`: plain reference data the administrator may correct by hand; every add, change and
+  delete made in the admin is recorded as an event (`admin.<model>.<action>`), naming the fields changed
+  but not their values (they may be personal).
+
+The calendar's admin goes through the calendar services, so admin edits are checked and recorded like
+edits on the calendar page.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services_calendar
+from .audit import record_event
+from .errors import ServiceError
+from .models import CalendarDay, Event, Notification
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, searchable, never written through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
+def _changed_field_names(message) -> list[str]:
+    names: list[str] = []
+    if isinstance(message, list):
+        for item in message:
+            if isinstance(item, dict):
+                names += list(item.get("changed", {}).get("fields", []))
+    return [str(n) for n in names]
+
+
+class RecordedAdmin(admin.ModelAdmin):
+    """Admin edits leave an event on the record's timeline, like any service step."""
+
+    # Admin edits of these models are security events (accounts).
+    security_events = False
+
+    def _record(self, request, obj, action: str, fields: list[str] | None = None) -> None:
+        payload = {"via": "admin"}
+        if fields:
+            payload["fields"] = fields
+        record_event(
+            actor=request.user,
+            kind=f"admin.{obj._meta.model_name}.{action}",
+            target=obj,
+            payload=payload,
+            is_security=self.security_events,
+            request=request,
+        )
+
+    def log_addition(self, request, obj, message):
+        self._record(request, obj, "created")
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._record(request, obj, "changed", _changed_field_names(message))
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._record(request, obj, "deleted")
+        return super().log_deletions(request, queryset)
+
+
+def record_personal_data_view(request, obj) -> None:
+    """Opening a record's admin page shows its personal data unmasked: a security event."""
+    record_event(
+        actor=request.user,
+        kind="security.personal_data_viewed",
+        target=obj,
+        payload={"via": "admin"},
+        is_security=True,
+        request=request,
+    )
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "kind", "actor", "target", "congress", "security")
+    list_filter = ("is_security", "occurred_at")
+    search_fields = ("kind", "actor__username", "target_id", "note")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("actor", "congress", "target_type")
+    fields = (
+        "occurred_at",
+        "actor",
+        "kind",
+        "target",
+        "congress",
+        "from_state",
+        "to_state",
+        "note",
+        "details",
+        "security",
+        "address",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("record"))
+    def target(self, obj):
+        if obj.target_type_id is None:
+            return "—"
+        return f"{obj.target_type.name} #{obj.target_id}"
+
+    @admin.display(description=_("security event"), boolean=True)
+    def security(self, obj):
+        return obj.is_security
+
+    @admin.display(description=_("details"))
+    def details(self, obj):
+        return obj.payload
+
+    @admin.display(description=_("IP address"))
+    def address(self, obj):
+        return obj.ip_address or "—"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "channel", "subject", "state", "tries", "sent_at", "read_at")
+    list_filter = ("channel", "state", "created_at")
+    search_fields = ("subject", "cause", "recipient__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+    exclude = ("url", "attempts", "error")
+    readonly_fields = ("tries", "link", "failure")
+
+    @admin.display(description=_("attempts"))
+    def tries(self, obj):
+        return obj.attempts
+
+    @admin.display(description=_("link"))
+    def link(self, obj):
+        return obj.url or "—"
+
+    @admin.display(description=_("error"))
+    def failure(self, obj):
+        return obj.error or "—"
+
+
+class CalendarDayAdminForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ("date", "kind", "name", "provisional")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("kind"):
+            try:
+                services_calendar._check_day(date=data["date"], kind=data["kind"], name=data.get("name", ""))
+            except ServiceError as exc:
+                raise ValidationError(exc.message) from None
+        return data
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Writes go through the calendar services, which check the day and record the event."""
+
+    form = CalendarDayAdminForm
+    list_display = ("date", "kind", "name", "provisional")
+    list_filter = ("kind", "provisional", "date")
+    search_fields = ("name", "date")
+    date_hierarchy = "date"
+    actions = None  # no bulk delete: each deletion goes through the service
+
+    def _data(self, form) -> dict:
+        return {key: form.cleaned_data[key] for key in ("date", "kind", "name", "provisional")}
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                services_calendar.calendar_day_update(actor=request.user, day=obj, **self._data(form))
+            else:
+                created = services_calendar.calendar_day_create(actor=request.user, **self._data(form))
+                obj.pk = created.pk
+                obj._state.adding = False
+        except ServiceError as exc:
+            raise PermissionDenied(exc.message) from None
+
+    def delete_model(self, request, obj):
+        try:
+            services_calendar.calendar_day_delete(actor=request.user, day=obj)
+        except ServiceError as exc:
+            raise PermissionDenied(exc.message) from None
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+def _readonly_axes_admin() -> None:
+    """django-axes registers its tables with delete rights; here they are shown read-only."""
+    from axes import admin as axes_admin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    pairs = [
+        (AccessAttempt, axes_admin.AccessAttemptAdmin),
+        (AccessLog, axes_admin.AccessLogAdmin),
+        (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+    ]
+    for model, base in pairs:
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, type(f"ReadOnly{base.__name__}", (ReadOnlyAdmin, base), {}))
+
+
+_readonly_axes_admin()
