@@ -33,6 +33,7 @@ NAV: list[NavItem] = [
         _("Structure"), "org:congress_list", frozenset(STAFFISH | {Role.SC_MEMBER, Role.COMMITTEE_STAFF})
     ),
     NavItem(_("Accounts"), "org:account_list", frozenset({Role.STAFF, Role.ADMIN})),
+    NavItem(_("Import"), "org:import_index", frozenset({Role.STAFF, Role.ADMIN})),
     NavItem(_("Calendar"), "core:calendar", frozenset({Role.STAFF, Role.ADMIN})),
     NavItem(_("Audit log"), "core:event_list", frozenset(STAFFISH)),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accounts, views_tokens
+from . import views, views_accounts, views_import, views_tokens
 
 app_name = "org"
 urlpatterns = [
@@ -24,4 +24,10 @@ urlpatterns = [
     path("me/", views_accounts.my_account, name="my_account"),
     path("tokens/", views_tokens.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views_tokens.token_revoke_view, name="token_revoke"),
+    # Importing rosters from Excel (views_import).
+    path("import/", views_import.import_index, name="import_index"),
+    path("import/deputies/", views_import.import_deputies, name="import_deputies"),
+    path("import/units/", views_import.import_units, name="import_units"),
+    path("import/new-term/", views_import.import_term_change, name="import_term_change"),
+    path("import/<str:kind>/template.xlsx", views_import.import_template, name="import_template"),
 ]
