@@ -842,6 +842,15 @@ def check_deputies(
                 r.errors.append(_("Already a deputy of this congress in this term."))
             elif old_term is not None and m.term_id == old_term.pk and m.end_date is None:
                 r.re_elected = True
+            elif m.congress_id == congress.pk and m.end_date is None:
+                # One seat per congress at a time: an earlier term's seat closes by a term change.
+                r.errors.append(
+                    _(
+                        "Still holds an open mandate of this congress (%(term)s); end it first, or bring in "
+                        "the new term with “New term (换届)”."
+                    )
+                    % {"term": m.term}
+                )
             elif m.congress_id != congress.pk and m.is_current(today):
                 r.notes.append(
                     _("Also a deputy of %(congress)s: gets a second mandate.") % {"congress": m.congress}

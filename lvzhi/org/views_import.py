@@ -132,6 +132,10 @@ class DeputyImportForm(_ImportForm):
         current = terms.filter(start_date__lte=today).first() or terms.first()
         if current is not None:
             self.fields["term"].initial = current.pk
+        else:
+            self.fields["term"].help_text = _(
+                "No current term: add the term on the congress's page first, or use “New term (换届)”."
+            )
 
     def clean(self):
         data = super().clean()

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from lvzhi.core.errors import ServiceError
 from lvzhi.core.models import Event
@@ -55,6 +56,13 @@ UNIT_HEADERS = ["单位全称", "单位简称", "单位类别", "经办人姓名
 @pytest.fixture(autouse=True)
 def _today(time_machine):
     time_machine.move_to(TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The reasons are read in English here; the pages show them in the user's language.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -275,6 +283,18 @@ def test_a_mobile_of_another_person_or_account_is_rejected(world):
     assert [r.number for r in report.rejected] == [2, 3]
     assert "another person" in report.rejected[0].errors[0]
     assert "another account" in report.rejected[1].errors[0]
+
+
+def test_a_deputy_still_seated_in_an_earlier_term_of_the_congress_is_rejected(world):
+    # Given a deputy whose seat in term 16 was never closed
+    older = TermFactory(
+        congress=world["east"], number=16, start_date=dt.date(2017, 1, 1), end_date=dt.date(2021, 12, 31)
+    )
+    seated = PersonFactory(name="卫旧", mobile="19700000045", congress=world["east"])
+    MandateFactory(person=seated, congress=world["east"], term=older, start_date=dt.date(2017, 1, 1))
+    report = import_deputies(world, [deputy("卫旧", "19700000045")])
+    assert not report.saved
+    assert "open mandate" in report.rejected[0].errors[0]
 
 
 def test_english_headers_are_accepted(world):
@@ -656,6 +676,8 @@ def test_the_page_lists_rejected_rows_and_offers_no_import(world, client):
     assert "rejected-rows" in html and "秦二" in html and "“139”" in html
     assert not response.context["token"]
     assert 'name="step" value="confirm"' not in html
+    # and the reasons read in the user's language (Chinese first)
+    assert "不是有效的手机号" in html
 
 
 @pytest.mark.parametrize(
@@ -792,3 +814,49 @@ def test_fields_and_unit_kinds_accept_chinese_and_english_names():
     assert roster.parse_unit_kind("检察院") == Unit.Kind.PROCURATORATE
     assert roster.parse_unit_kind("People's court") == Unit.Kind.COURT
     assert roster.parse_unit_kind("") == Unit.Kind.DEPARTMENT
+
+
+def test_demo_staff_fill_in_the_template_and_import_it(client):
+    # Given the demo district's staff, who downloads the template of their congress
+    staff_a = User.objects.get(username="staff_a")
+    east = RoleAssignment.objects.get(user=staff_a, role=Role.STAFF, is_active=True).congress
+    term = east.terms.get(start_date__lte=TODAY.date(), end_date__gte=TODAY.date())
+    client.force_login(staff_a)
+    template = client.get(reverse("org:import_template", args=["deputies"]), {"congress": east.pk})
+    wb = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = wb.worksheets[0]
+    example = [c.value for c in sheet[2]]
+    # When they replace the example row by a real deputy in the example's electoral unit and import it
+    sheet.delete_rows(2)
+    sheet.append(
+        [
+            "闻新",
+            "女",
+            "1988-08-08",
+            "汉族",
+            "群众",
+            "东湖社区主任",
+            "19700000601",
+            example[7],
+            "",
+            "是",
+            "",
+            "",
+        ]
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    page = reverse("org:import_deputies")
+    preview = client.post(
+        page, {"congress": east.pk, "term": term.pk, "file": SimpleUploadedFile("名册.xlsx", out.getvalue())}
+    )
+    assert preview.context["report"].ok, preview.context["report"].rejected
+    client.post(page, {"step": "confirm", "token": preview.context["token"]})
+    # Then the deputy serves in the district's current term, and the district's sibling cannot import there
+    mandate = Mandate.objects.get(person__mobile="19700000601")
+    assert (mandate.congress, mandate.term, mandate.electoral_unit.name) == (east, term, example[7])
+    client.force_login(User.objects.get(username="staff_b"))
+    refused = client.post(
+        page, {"congress": east.pk, "term": term.pk, "file": SimpleUploadedFile("x.xlsx", b"")}
+    )
+    assert refused.context["form"].errors["congress"]
