@@ -13,9 +13,15 @@ edits on the calendar page.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import services_calendar
@@ -24,8 +30,65 @@ from .errors import ServiceError
 from .models import CalendarDay, Event, Notification
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+def _column(field, label):
+    """A list column / read-only field showing a model field under a translated label."""
+    name = field.name
+
+    def column(obj):
+        value = getattr(obj, name)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, dt.datetime):
+            return formats.localize(timezone.template_localtime(value))
+        return value
+
+    column.short_description = label
+    column.admin_order_field = name
+    column.boolean = isinstance(field, models.BooleanField)
+    column.__name__ = f"{name}_shown"
+    return column
+
+
+class LabelledAdmin(admin.ModelAdmin):
+    """Labels every column and form field in the reader's language.
+
+    A foreign key declared without a verbose name would show its bare English field name ("congress");
+    here it takes the related model's translated name instead. `field_labels` names any other field
+    whose model declaration lacks a translated label.
+    """
+
+    field_labels: dict = {}
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self._labels: dict[str, object] = {}
+        for field in model._meta.get_fields():
+            if not getattr(field, "concrete", False) or field.auto_created or field.many_to_many:
+                continue
+            if field.is_relation and not isinstance(field.verbose_name, Promise):
+                self._labels[field.name] = field.related_model._meta.verbose_name
+        self._labels.update(self.field_labels)
+        for name, label in self._labels.items():
+            setattr(self, f"{name}_shown", _column(model._meta.get_field(name), label))
+
+    def _shown(self, names):
+        return [f"{n}_shown" if isinstance(n, str) and n in self._labels else n for n in names]
+
+    def get_list_display(self, request):
+        return self._shown(super().get_list_display(request))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self._labels:
+            formfield.label = capfirst(self._labels[db_field.name])
+        return formfield
+
+
+class ReadOnlyAdmin(LabelledAdmin):
     """Shown, searchable, never written through the admin."""
+
+    # Fields never shown (e.g. a token's hash).
+    exclude_shown: tuple = ()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -39,6 +102,23 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def get_actions(self, request):
         return {}
 
+    def get_fields(self, request, obj=None):
+        if self.fields:
+            names = list(self.fields)
+        else:
+            names = [
+                f.name
+                for f in self.model._meta.fields
+                if not f.auto_created and f.name not in self.exclude_shown
+            ]
+        return self._shown(names)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field is shown; none is a form input.
+        if self.fieldsets:
+            return [f for line in self.fieldsets for f in line[1]["fields"]]
+        return self.get_fields(request, obj)
+
 
 def _changed_field_names(message) -> list[str]:
     names: list[str] = []
@@ -49,7 +129,7 @@ def _changed_field_names(message) -> list[str]:
     return [str(n) for n in names]
 
 
-class RecordedAdmin(admin.ModelAdmin):
+class RecordedAdmin(LabelledAdmin):
     """Admin edits leave an event on the record's timeline, like any service step."""
 
     # Admin edits of these models are security events (accounts).
@@ -94,10 +174,23 @@ def record_personal_data_view(request, obj) -> None:
     )
 
 
+class SecurityFilter(admin.SimpleListFilter):
+    title = _("security event")
+    parameter_name = "security"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Yes")), ("0", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("0", "1"):
+            return queryset.filter(is_security=self.value() == "1")
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "kind", "actor", "target", "congress", "security")
-    list_filter = ("is_security", "occurred_at")
+    list_display = ("occurred_at", "kind", "actor", "target", "congress", "is_security")
+    list_filter = (SecurityFilter, "occurred_at")
     search_fields = ("kind", "actor__username", "target_id", "note")
     date_hierarchy = "occurred_at"
     list_select_related = ("actor", "congress", "target_type")
@@ -110,11 +203,15 @@ class EventAdmin(ReadOnlyAdmin):
         "from_state",
         "to_state",
         "note",
-        "details",
-        "security",
-        "address",
+        "payload",
+        "is_security",
+        "ip_address",
     )
-    readonly_fields = fields
+    field_labels = {
+        "payload": _("details"),
+        "is_security": _("security event"),
+        "ip_address": _("IP address"),
+    }
 
     @admin.display(description=_("record"))
     def target(self, obj):
@@ -122,40 +219,24 @@ class EventAdmin(ReadOnlyAdmin):
             return "—"
         return f"{obj.target_type.name} #{obj.target_id}"
 
-    @admin.display(description=_("security event"), boolean=True)
-    def security(self, obj):
-        return obj.is_security
-
-    @admin.display(description=_("details"))
-    def details(self, obj):
-        return obj.payload
-
-    @admin.display(description=_("IP address"))
-    def address(self, obj):
-        return obj.ip_address or "—"
-
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "recipient", "channel", "subject", "state", "tries", "sent_at", "read_at")
+    list_display = (
+        "created_at",
+        "recipient",
+        "channel",
+        "subject",
+        "state",
+        "attempts",
+        "sent_at",
+        "read_at",
+    )
     list_filter = ("channel", "state", "created_at")
     search_fields = ("subject", "cause", "recipient__username")
     date_hierarchy = "created_at"
     list_select_related = ("recipient",)
-    exclude = ("url", "attempts", "error")
-    readonly_fields = ("tries", "link", "failure")
-
-    @admin.display(description=_("attempts"))
-    def tries(self, obj):
-        return obj.attempts
-
-    @admin.display(description=_("link"))
-    def link(self, obj):
-        return obj.url or "—"
-
-    @admin.display(description=_("error"))
-    def failure(self, obj):
-        return obj.error or "—"
+    field_labels = {"url": _("link"), "attempts": _("attempts"), "error": _("error")}
 
 
 class CalendarDayAdminForm(forms.ModelForm):
@@ -174,7 +255,7 @@ class CalendarDayAdminForm(forms.ModelForm):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(LabelledAdmin):
     """Writes go through the calendar services, which check the day and record the event."""
 
     form = CalendarDayAdminForm

@@ -159,7 +159,7 @@ def calendar_import(request):
     _require_edit(request)
     default_year, _valid = _year_from(request, local_today().year + 1)
     form = CalendarImportForm(request.POST or None, request.FILES or None, initial={"year": default_year})
-    row_errors = []
+    row_errors, import_error = [], ""
     if request.method == "POST" and form.is_valid():
         try:
             summary = services_calendar.calendar_year_import(
@@ -169,8 +169,7 @@ def calendar_import(request):
                 provisional=form.cleaned_data["provisional"],
             )
         except services_calendar.CalendarImportError as exc:
-            row_errors = exc.errors
-            form.add_error(None, exc.message)
+            row_errors, import_error = exc.errors, exc.message
         except ServiceError as exc:
             _apply_error(form, exc)
         else:
@@ -188,7 +187,11 @@ def calendar_import(request):
                 },
             )
             return redirect(_year_url(summary.year))
-    return render(request, "core/calendar_import.html", {"form": form, "row_errors": row_errors})
+    return render(
+        request,
+        "core/calendar_import.html",
+        {"form": form, "row_errors": row_errors, "import_error": import_error},
+    )
 
 
 @login_required

@@ -134,7 +134,15 @@ class MandateLeaveInline(admin.TabularInline):
 
 @admin.register(Mandate)
 class MandateAdmin(RecordedAdmin):
-    list_display = ("person", "congress", "term", "electoral_unit", "start_date", "end_date", "is_grassroots")
+    list_display = (
+        "person",
+        "congress",
+        "term__number",
+        "electoral_unit",
+        "start_date",
+        "end_date",
+        "is_grassroots",
+    )
     list_filter = ("congress__level", "is_grassroots", "end_reason")
     search_fields = ("person__name", "congress__name")
     list_select_related = ("person", "congress", "term__congress", "electoral_unit")
@@ -195,6 +203,7 @@ class UnitAdmin(RecordedAdmin):
 @admin.register(CongressSetting)
 class CongressSettingAdmin(RecordedAdmin):
     list_display = ("congress", "key", "value", "updated_at")
+    field_labels = {"updated_at": _("updated")}
     list_filter = ("key",)
     search_fields = ("key", "congress__name")
     list_select_related = ("congress",)
@@ -254,6 +263,10 @@ class AccountAdmin(PersonalDataAdmin, UserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups",)
 
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: their history stays attributable.
+        return False
+
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ReadOnlyAdmin):
@@ -261,6 +274,7 @@ class RoleAssignmentAdmin(ReadOnlyAdmin):
     list_filter = ("role", "is_active", "congress__level")
     search_fields = ("user__username", "user__full_name", "congress__name")
     list_select_related = ("user", "congress", "committee", "station", "unit")
+    field_labels = {"granted_at": _("granted")}
 
 
 @admin.register(ApiToken)
@@ -269,4 +283,10 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_filter = ("created_at", "revoked_at")
     search_fields = ("name", "prefix", "user__username")
     list_select_related = ("user",)
-    exclude = ("key_hash",)
+    exclude_shown = ("key_hash",)
+    field_labels = {
+        "prefix": _("prefix"),
+        "created_at": _("created"),
+        "last_used_at": _("last used"),
+        "revoked_at": _("revoked"),
+    }

@@ -169,3 +169,27 @@ def test_accounts_are_created_in_the_admin_with_lvzhis_fields(signed_in, superus
 def test_the_admin_is_for_the_site_administrator_only(signed_in, city_staff):
     response = signed_in(city_staff).get(reverse("admin:index"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_columns_are_labelled_in_the_readers_language(signed_in, superuser):
+    # A foreign key declared without a verbose name takes its model's translated name, not "congress".
+    from django.utils import translation
+
+    from lvzhi.org.models import Congress
+
+    record_event(actor=superuser, kind="test.label")
+    html = signed_in(superuser, language="zh-hans").get(admin_url(Event, "changelist")).content.decode()
+    with translation.override("zh-hans"):
+        label = str(Congress._meta.verbose_name)
+    assert 'class="sortable column-congress_shown' in html
+    header = html.split("column-congress_shown", 1)[1].split("</th>", 1)[0]
+    assert label in header and "congress" not in header.split(">", 1)[1].lower()
+
+
+def test_accounts_are_deactivated_never_deleted_in_the_admin(signed_in, superuser):
+    account = UserFactory()
+    client = signed_in(superuser)
+    assert (
+        client.post(reverse("admin:org_user_delete", args=[account.pk]), {"post": "yes"}).status_code == 403
+    )
+    assert type(account).objects.filter(pk=account.pk).exists()
