@@ -5,9 +5,28 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from .models import Committee, Congress, DeputyGroup, Mandate, Person, RoleAssignment, Unit, User
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .fields import SubjectField
+from .models import (
+    Committee,
+    CommitteeMembership,
+    Congress,
+    DeputyGroup,
+    ElectoralUnit,
+    Mandate,
+    Person,
+    RoleAssignment,
+    Session,
+    Term,
+    Unit,
+    User,
+)
+from .roles import Role
 from .scope import scope_for
 
 
@@ -101,3 +120,134 @@ def roles_of(*, user) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(user=user, is_active=True).select_related(
         "congress", "committee", "station", "unit"
     )
+
+
+# --- structure pages (terms, sessions, electoral units, committee seats) ------------------------
+
+
+def congresses_managed_by(*, user) -> QuerySet[Congress]:
+    """The congresses whose records the user may change (staff: their own; a site administrator: all)."""
+    s = scope_for(user)
+    if s.is_admin:
+        return Congress.objects.all()
+    if Role.STAFF not in s.roles:
+        return Congress.objects.none()
+    return Congress.objects.filter(pk__in=s.act_congress_ids)
+
+
+def term_list_visible_to(*, user) -> QuerySet[Term]:
+    return Term.objects.select_related("congress").filter(congress__in=congress_list_visible_to(user=user))
+
+
+def session_list_visible_to(*, user) -> QuerySet[Session]:
+    return Session.objects.select_related("term__congress").filter(
+        term__congress__in=congress_list_visible_to(user=user)
+    )
+
+
+def electoral_unit_list_visible_to(*, user) -> QuerySet[ElectoralUnit]:
+    return ElectoralUnit.objects.select_related("congress", "lower_congress").filter(
+        congress__in=congress_list_visible_to(user=user)
+    )
+
+
+def committee_membership_list_visible_to(*, user) -> QuerySet[CommitteeMembership]:
+    return CommitteeMembership.objects.select_related("committee__congress", "person").filter(
+        committee__in=committee_list_visible_to(user=user)
+    )
+
+
+def person_matches_visible_to(*, user, name: str, mobile: str) -> QuerySet[Person]:
+    """People in the user's scope with this name and mobile: probably the same human being."""
+    if not name or not mobile:
+        return Person.objects.none()
+    return person_list_visible_to(user=user).filter(name=name, mobile=mobile)
+
+
+@dataclass(frozen=True)
+class CongressPeriod:
+    """Where a day falls in a congress's calendar: which term, and whether a session sits."""
+
+    day: dt.date
+    term: Term | None
+    session: Session | None
+
+    @property
+    def in_session(self) -> bool:
+        return self.session is not None
+
+
+def congress_period_on(*, congress: Congress, day: dt.date) -> CongressPeriod:
+    """The term covering `day` and the session sitting on it, if any (otherwise the congress is in recess)."""
+    session = (
+        Session.objects.select_related("term")
+        .filter(term__congress=congress, start_date__lte=day, end_date__gte=day)
+        .first()
+    )
+    if session is not None:
+        return CongressPeriod(day=day, term=session.term, session=session)
+    term = Term.objects.filter(congress=congress, start_date__lte=day, end_date__gte=day).first()
+    return CongressPeriod(day=day, term=term, session=None)
+
+
+# --- the deputy list ------------------------------------------------------------------------
+
+
+@dataclass
+class DeputyFilters:
+    q: str = ""
+    congress_id: int | None = None
+    term_id: int | None = None
+    status: str = "current"  # current / ended / all
+    grassroots: str = ""  # "", "yes", "no"
+    station_none: bool = False
+    group_id: int | None = None
+    field: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> DeputyFilters:
+        def number(key):
+            raw = (params.get(key) or "").strip()
+            return int(raw) if raw.isdigit() else None
+
+        status = params.get("status", "current")
+        grassroots = params.get("grassroots", "")
+        return cls(
+            q=(params.get("q") or "").strip(),
+            congress_id=number("congress"),
+            term_id=number("term"),
+            status=status if status in {"current", "ended", "all"} else "current",
+            grassroots=grassroots if grassroots in {"yes", "no"} else "",
+            station_none=params.get("station") == "none",
+            group_id=number("group"),
+            field=params.get("field", "") if params.get("field", "") in SubjectField.values else "",
+        )
+
+
+def deputy_search(*, user, filters: DeputyFilters) -> QuerySet[Mandate]:
+    """Mandates in the user's scope matching the deputy list's filters."""
+    qs = mandate_list_visible_to(user=user)
+    today = timezone.localdate()
+    if filters.status == "current":
+        qs = qs.current(today)
+    elif filters.status == "ended":
+        qs = qs.filter(end_date__lt=today)
+    if filters.q:
+        qs = qs.filter(Q(person__name__contains=filters.q) | Q(person__occupation__contains=filters.q))
+    if filters.congress_id:
+        qs = qs.filter(congress_id=filters.congress_id)
+    if filters.term_id:
+        qs = qs.filter(term_id=filters.term_id)
+    if filters.grassroots:
+        qs = qs.filter(is_grassroots=filters.grassroots == "yes")
+    if filters.station_none:
+        qs = qs.filter(station_assignments__isnull=True)
+    if filters.group_id:
+        # SECURITY: the group must itself be visible, or membership could be probed by id.
+        group = group_list_visible_to(user=user).filter(pk=filters.group_id).values("pk")
+        qs = qs.filter(group_memberships__group_id__in=group)
+    if filters.field:
+        # Fields are stored as a JSON list of fixed slugs; matching the quoted slug in the JSON text works
+        # on SQLite and PostgreSQL alike (SQLite has no JSON containment lookup).
+        qs = qs.filter(fields__icontains=f'"{filters.field}"')
+    return qs

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views, views_accounts, views_import, views_tokens
+from . import views, views_accounts, views_import, views_manage, views_tokens
 
 app_name = "org"
 urlpatterns = [
-    path("deputies/", views.deputy_list, name="deputy_list"),
-    path("deputies/<int:pk>/", views.deputy_detail, name="deputy_detail"),
-    path("groups/", views.group_list, name="group_list"),
-    path("units/", views.unit_list, name="unit_list"),
+    path("deputies/", views_manage.deputy_list, name="deputy_list"),
+    path("deputies/<int:pk>/", views_manage.deputy_detail, name="deputy_detail"),
+    path("groups/", views_manage.group_list, name="group_list"),
+    path("units/", views_manage.unit_list, name="unit_list"),
     path("congresses/", views.congress_list, name="congress_list"),
     path("accounts/", views_accounts.account_list, name="account_list"),
     path("accounts/new/", views_accounts.account_create, name="account_create"),
@@ -24,6 +24,36 @@ urlpatterns = [
     path("me/", views_accounts.my_account, name="my_account"),
     path("tokens/", views_tokens.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views_tokens.token_revoke_view, name="token_revoke"),
+    # Managing the structure of the field (views_manage): congresses, deputies, units, groups.
+    path("congresses/<int:pk>/", views_manage.congress_detail, name="congress_detail"),
+    path("congresses/<int:pk>/settings/", views_manage.congress_settings, name="congress_settings"),
+    path("congresses/<int:pk>/terms/new/", views_manage.term_create, name="term_create"),
+    path("terms/<int:pk>/edit/", views_manage.term_edit, name="term_edit"),
+    path("terms/<int:pk>/sessions/new/", views_manage.session_create, name="session_create"),
+    path("sessions/<int:pk>/edit/", views_manage.session_edit, name="session_edit"),
+    path("congresses/<int:pk>/committees/new/", views_manage.committee_create, name="committee_create"),
+    path("committees/<int:pk>/", views_manage.committee_detail, name="committee_detail"),
+    path("committees/<int:pk>/edit/", views_manage.committee_edit, name="committee_edit"),
+    path("committee-seats/<int:pk>/end/", views_manage.committee_member_end, name="committee_member_end"),
+    path(
+        "congresses/<int:pk>/electoral-units/new/",
+        views_manage.electoral_unit_create,
+        name="electoral_unit_create",
+    ),
+    path("electoral-units/<int:pk>/edit/", views_manage.electoral_unit_edit, name="electoral_unit_edit"),
+    path("deputies/new/", views_manage.deputy_create, name="deputy_create"),
+    path("deputies/<int:pk>/edit/", views_manage.deputy_edit, name="deputy_edit"),
+    path("deputies/<int:pk>/end/", views_manage.deputy_end, name="deputy_end"),
+    path("deputies/<int:pk>/leave/", views_manage.deputy_leave, name="deputy_leave"),
+    path("units/new/", views_manage.unit_create, name="unit_create"),
+    path("units/<int:pk>/edit/", views_manage.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/active/", views_manage.unit_set_active, name="unit_set_active"),
+    path("groups/new/", views_manage.group_create, name="group_create"),
+    path("groups/<int:pk>/", views_manage.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", views_manage.group_edit, name="group_edit"),
+    path("groups/<int:pk>/members/add/", views_manage.group_member_add, name="group_member_add"),
+    path("groups/<int:pk>/members/remove/", views_manage.group_member_remove, name="group_member_remove"),
+    path("groups/<int:pk>/leader/", views_manage.group_leader, name="group_leader"),
     # Importing rosters from Excel (views_import).
     path("import/", views_import.import_index, name="import_index"),
     path("import/deputies/", views_import.import_deputies, name="import_deputies"),

@@ -3,7 +3,7 @@
 # SECURITY: every station page and endpoint fetches through here.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lvzhi.org.scope import scope_for
 
@@ -19,3 +19,30 @@ def station_list_visible_to(*, user) -> QuerySet[Station]:
     if s.mandate_ids:
         q |= Q(pk__in=Station.objects.filter(assignments__mandate_id__in=s.mandate_ids).values("pk"))
     return qs.filter(q)
+
+
+def station_search(
+    *, user, q: str = "", congress_id: int | None = None, kind: str = "", no_deputies: bool = False
+) -> QuerySet[Station]:
+    """Stations in the user's scope for the list page, each with its number of deputies (one query)."""
+    qs = station_list_visible_to(user=user).annotate(deputy_count=Count("assignments", distinct=True))
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(address__contains=q))
+    if congress_id:
+        qs = qs.filter(congress_id=congress_id)
+    if kind in Station.Kind.values:
+        qs = qs.filter(kind=kind)
+    if no_deputies:
+        qs = qs.filter(assignments__isnull=True)
+    return qs
+
+
+def station_deputies(*, station: Station) -> QuerySet:
+    """The deputies of a station the caller already fetched through station_list_visible_to."""
+    from lvzhi.org.models import Mandate
+
+    return (
+        Mandate.objects.filter(station_assignments__station=station)
+        .select_related("person", "congress", "term")
+        .order_by("congress__path", "person__name", "pk")
+    )
