@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import services_calendar
+from . import events, services_calendar
 from .audit import record_event
 from .errors import ServiceError
 from .models import CalendarDay, Event, Notification
@@ -166,7 +166,7 @@ def record_personal_data_view(request, obj) -> None:
     """Opening a record's admin page shows its personal data unmasked: a security event."""
     record_event(
         actor=request.user,
-        kind="security.personal_data_viewed",
+        kind=events.PERSONAL_DATA_VIEWED,
         target=obj,
         payload={"via": "admin"},
         is_security=True,

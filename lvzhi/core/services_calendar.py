@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import events
 from .audit import record_event
 from .calendar_files import RawRow, parse_date, parse_kind, read_calendar_file
 from .errors import ServiceError
@@ -119,7 +120,11 @@ def calendar_day_create(
     _check_date_free(date)
     day = CalendarDay.objects.create(date=date, kind=kind, name=name, provisional=provisional)
     record_event(
-        actor=actor, kind="calendar.day_added", target=day, payload=_payload(day), congress_id=congress_id
+        actor=actor,
+        kind=events.CALENDAR_DAY_ADDED,
+        target=day,
+        payload=_payload(day),
+        congress_id=congress_id,
     )
     return day
 
@@ -142,7 +147,7 @@ def calendar_day_update(
     day.save(update_fields=["date", "kind", "name", "provisional"])
     record_event(
         actor=actor,
-        kind="calendar.day_changed",
+        kind=events.CALENDAR_DAY_CHANGED,
         target=day,
         from_state=before["kind"],
         to_state=after["kind"],
@@ -158,7 +163,11 @@ def calendar_day_delete(*, actor, day: CalendarDay) -> None:
     day = CalendarDay.objects.select_for_update().get(pk=day.pk)
     # Recorded before the row goes, while the target still resolves.
     record_event(
-        actor=actor, kind="calendar.day_deleted", target=day, payload=_payload(day), congress_id=congress_id
+        actor=actor,
+        kind=events.CALENDAR_DAY_DELETED,
+        target=day,
+        payload=_payload(day),
+        congress_id=congress_id,
     )
     day.delete()
 
@@ -226,7 +235,7 @@ def calendar_year_import(*, actor, year: int, file, provisional: bool = False) -
     )
     record_event(
         actor=actor,
-        kind="calendar.year_imported",
+        kind=events.CALENDAR_YEAR_IMPORTED,
         note=str(year),
         payload={
             "year": year,

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from .events import label_for
 from .forms import EventFilterForm
 from .permissions import can_read_audit_log
 from .selectors import EventFilters, event_list_visible_to
@@ -41,6 +42,9 @@ def event_list(request):
         )
     events = event_list_visible_to(user=request.user, filters=filters)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for event in page.object_list:
+        event.label = label_for(event.kind)
     return render(
         request,
         "core/event_list.html",

@@ -186,3 +186,11 @@ def test_no_page_edits_or_deletes_an_event():
 def test_the_log_page_does_not_accept_writes(signed_in, superuser):
     client = signed_in(superuser)
     assert client.post(reverse("core:event_list"), {"kind": "x"}).status_code == 405
+
+
+def test_kinds_read_as_words_with_their_code(signed_in, district, district_staff, city_staff):
+    record_event(actor=city_staff, kind="calendar.day_added", congress_id=district.pk)
+    record_event(actor=city_staff, kind="admin.unit.changed", congress_id=district.pk)
+    html = signed_in(district_staff).get(reverse("core:event_list")).content.decode()
+    assert "Calendar day added" in html and "calendar.day_added" in html
+    assert "Undertaking unit corrected in the admin" in html
