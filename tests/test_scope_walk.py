@@ -1,0 +1,598 @@
+"""The sibling-scope walk: every page URL and API route, opened by one account on the records of its sibling.
+
+For each pair of accounts in sibling scopes (two districts, two committees, two stations, two units, two
+deputies …) and each direction, every URL pattern of the site is walked (read from the resolver, so pages
+added later are walked too):
+
+- a pattern with an id parameter is opened, GET and POST (and PUT, PATCH, DELETE for the API), with the id of a record the other account may read
+  and this one may not: it must answer 404 or 403 (405 for the wrong method), and the answer must not hold
+  the record's name;
+- the owner opens the same URL on its own record (the positive control: each such pattern must answer 200
+  to some owner, so a wrong id can't make the test pass);
+- a pattern without an id is read as this account: it must not fail, nor hold a name of the other's records.
+
+Which model an id names is read from the URL: the segment before the parameter (`deputies/<int:pk>` →
+mandate), or an explicit entry in URL_NAME_KINDS. A pattern with an id parameter that maps to nothing FAILS
+the test: when you add a page with an id, add its segment to SEGMENT_KINDS (and a kind to KINDS if new).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+
+from lvzhi.core.models import CalendarDay
+from lvzhi.org import selectors as org
+from lvzhi.org.models import (
+    Committee,
+    CommitteeMembership,
+    Congress,
+    ElectoralUnit,
+    GroupMembership,
+    RoleAssignment,
+    Session,
+    Term,
+    User,
+)
+from lvzhi.org.roles import Role
+from lvzhi.org.tokens import token_create, token_list_of
+from lvzhi.stations.models import StationDeputy
+from lvzhi.stations.selectors import station_list_visible_to
+from tests.factories import (
+    CommitteeFactory,
+    CongressFactory,
+    ElectoralUnitFactory,
+    GroupFactory,
+    MandateFactory,
+    PersonFactory,
+    StationFactory,
+    TermFactory,
+    UnitFactory,
+    UserFactory,
+    grant,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAIRS = [
+    ("staff_a", "staff_b"),
+    ("chair_a", "chair_b"),
+    ("member_a", "member_b"),
+    ("committee_a", "committee_b"),
+    ("station_a", "station_b"),
+    ("handler_a", "handler_b"),
+    ("deputy_a", "deputy_b"),
+    ("leader_a", "leader_b"),
+]
+WALKERS = sorted({u for pair in PAIRS for u in pair})
+
+
+# --- what a record is, and who may read it -----------------------------------------------------
+@dataclass(frozen=True)
+class Kind:
+    visible: Callable[[User], QuerySet] | None  # None: shared data (no per-scope records), e.g. the calendar
+    name: Callable[[object], str] = str  # text of the record that must not show to an outsider
+    # Other texts of a record its readers see (a deputy's occupation may name a committee or a unit), so a
+    # foreign name that appears inside them is not taken for a leak.
+    texts: Callable[[object], tuple[str, ...]] = lambda r: ()
+
+
+def _congresses(u):
+    return org.congress_list_visible_to(user=u)
+
+
+KINDS: dict[str, Kind] = {
+    "congress": Kind(_congresses, lambda c: c.name),
+    "term": Kind(lambda u: Term.objects.filter(congress__in=_congresses(u)), lambda t: ""),
+    "session": Kind(lambda u: Session.objects.filter(term__congress__in=_congresses(u)), lambda s: ""),
+    "electoral_unit": Kind(
+        lambda u: ElectoralUnit.objects.filter(congress__in=_congresses(u)), lambda e: e.name
+    ),
+    "mandate": Kind(
+        lambda u: org.mandate_list_visible_to(user=u),
+        lambda m: m.person.name,
+        lambda m: (m.person.occupation, m.electoral_unit.name if m.electoral_unit_id else ""),
+    ),
+    "person": Kind(lambda u: org.person_list_visible_to(user=u), lambda p: p.name, lambda p: (p.occupation,)),
+    "committee": Kind(lambda u: org.committee_list_visible_to(user=u), lambda c: c.name),
+    "committee_seat": Kind(
+        lambda u: CommitteeMembership.objects.filter(committee__in=org.committee_list_visible_to(user=u)),
+        lambda s: s.person.name,
+    ),
+    "group": Kind(lambda u: org.group_list_visible_to(user=u), lambda g: g.name),
+    "unit": Kind(lambda u: org.unit_list_visible_to(user=u), lambda x: x.name),
+    "station": Kind(lambda u: station_list_visible_to(user=u), lambda s: s.name, lambda s: (s.address,)),
+    "account": Kind(lambda u: org.account_list_visible_to(user=u), lambda a: a.username),
+    "role": Kind(
+        lambda u: RoleAssignment.objects.filter(user__in=org.account_list_visible_to(user=u)), lambda r: ""
+    ),
+    "token": Kind(lambda u: token_list_of(user=u), lambda t: t.name),
+    "calendar_day": Kind(None),
+}
+
+# The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
+SEGMENT_KINDS = {
+    "congresses": "congress",
+    "terms": "term",
+    "sessions": "session",
+    "electoral-units": "electoral_unit",
+    "deputies": "mandate",
+    "mandates": "mandate",
+    "people": "person",
+    "committees": "committee",
+    "committee-seats": "committee_seat",
+    "groups": "group",
+    "units": "unit",
+    "stations": "station",
+    "accounts": "account",
+    "roles": "role",
+    "tokens": "token",
+    "calendar": "calendar_day",
+}
+# Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
+# optionally per parameter as "namespace:name#param".
+URL_NAME_KINDS: dict[str, str] = {}
+# Parameters that are not ids, and the value to walk them with.
+PARAM_VALUES = {"year": "2026", "month": "1", "kind": "deputies"}
+
+# Pages anyone may open signed out.
+PUBLIC = {"signin", "healthz", "set_language", "api:openapi-json", "api:openapi-view", "home"}
+# Not walked signed in: they would end the walker's session (the pages themselves are tested elsewhere).
+SESSION_ENDING = {"signout"}
+
+ID_PARAM = re.compile(r"^(pk|id|.+_id|.+_pk)$")
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+@dataclass
+class Pattern:
+    route: str  # "org/deputies/<int:pk>/"
+    name: str  # "org:deputy_detail"
+    params: list[tuple[str, str]]  # (name, converter)
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+    def methods(self) -> tuple[str, ...]:
+        return ("get", "post", "put", "patch", "delete") if self.is_api else ("get", "post")
+
+    def id_params(self) -> list[str]:
+        return [p for p, _ in self.params if ID_PARAM.match(p)]
+
+    def kind_of(self, param: str) -> str | None:
+        for key in (f"{self.name}#{param}", self.name):
+            if key in URL_NAME_KINDS:
+                return URL_NAME_KINDS[key]
+        prefixes = [k for k in URL_NAME_KINDS if k.endswith(("_", ":")) and self.name.startswith(k)]
+        if prefixes:
+            return URL_NAME_KINDS[max(prefixes, key=len)]
+        marker = re.search(rf"<(?:\w+:)?{param}>", self.route)
+        segments = [s for s in self.route[: marker.start()].split("/") if s and "<" not in s]
+        return SEGMENT_KINDS.get(segments[-1]) if segments else None
+
+    def url(self, values: dict[str, object]) -> str:
+        return "/" + PARAM.sub(lambda m: str(values[m.group("name")]), self.route)
+
+
+def site_patterns() -> list[Pattern]:
+    out: list[Pattern] = []
+
+    def walk(entries, prefix: str, namespace: str):
+        for entry in entries:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or ""
+                full_ns = ":".join(x for x in (namespace, ns) if x)
+                if full_ns.split(":")[0] == "admin":
+                    continue  # walked by test_the_admin_is_closed_to_every_walker
+                walk(entry.url_patterns, prefix + _route_of(entry), full_ns)
+            elif isinstance(entry, URLPattern):
+                route = prefix + _route_of(entry)
+                name = ":".join(x for x in (namespace, entry.name or "") if x)
+                params = [(m.group("name"), m.group("conv") or "str") for m in PARAM.finditer(route)]
+                out.append(Pattern(route=route, name=name, params=params))
+
+    walk(get_resolver().url_patterns, "", "")
+    return out
+
+
+def _route_of(entry) -> str:
+    if isinstance(entry.pattern, RoutePattern):
+        return str(entry.pattern)
+    regex = entry.pattern.regex.pattern
+    if entry.pattern.regex.groups:
+        raise AssertionError(f"cannot walk the regex pattern {regex!r}: write it with path() converters")
+    return regex.lstrip("^").rstrip("$").replace("\\", "")
+
+
+# --- the world: the demo city when it is loaded, else an equivalent one from factories --------------
+def _demo_loaded() -> bool:
+    try:
+        from lvzhi.demo.city import DEMO_ACCOUNTS  # noqa: F401
+    except ImportError:
+        return False
+    return User.objects.filter(username__in=WALKERS).count() == len(WALKERS)
+
+
+def build_sibling_world() -> None:
+    """示范市 with two districts (东湖区 / 西岭区) and a township under each, mirroring the demo accounts."""
+    city = CongressFactory(name="走查市人民代表大会", short_name="走查市人大", level=Congress.Level.CITY)
+    side = {}
+    for key, district_name in (("a", "走查东湖区"), ("b", "走查西岭区")):
+        district = CongressFactory(
+            name=f"{district_name}人民代表大会", short_name=f"{district_name}人大", parent=city
+        )
+        township = CongressFactory(
+            name=f"{district_name}青石镇人民代表大会",
+            short_name=f"{district_name}青石镇人大",
+            level=Congress.Level.TOWNSHIP,
+            parent=district,
+        )
+        side[key] = {"district": district, "township": township}
+    city_term = TermFactory(congress=city)
+    Session.objects.create(
+        term=city_term, number=1, start_date=dt.date(2022, 1, 10), end_date=dt.date(2022, 1, 14)
+    )
+    committees = {
+        "a": CommitteeFactory(congress=city, name="走查财政经济委员会"),
+        "b": CommitteeFactory(congress=city, name="走查教育科学文化卫生委员会"),
+    }
+    city_units = {
+        "a": UnitFactory(congress=city, name="走查市教育局", short_name="走查教育局"),
+        "b": UnitFactory(congress=city, name="走查市住房和城乡建设局", short_name="走查住建局"),
+    }
+    for key, s in side.items():
+        district, township = s["district"], s["township"]
+        label = "东" if key == "a" else "西"
+        term = TermFactory(congress=district)
+        Session.objects.create(
+            term=term, number=1, start_date=dt.date(2022, 1, 5), end_date=dt.date(2022, 1, 7)
+        )
+        TermFactory(congress=township)
+        unit = ElectoralUnitFactory(congress=district, name=f"走查{label}第一选区")
+        ElectoralUnitFactory(
+            congress=city,
+            kind=ElectoralUnit.Kind.UNIT,
+            name=f"走查{label}区选举单位",
+            lower_congress=district,
+        )
+
+        def deputy(name, congress=district, person=None, district=district, unit=unit):
+            kwargs = {"congress": congress, "electoral_unit": unit if congress == district else None}
+            if person is not None:
+                return MandateFactory(person=person, **kwargs)
+            return MandateFactory(person__name=name, person__congress=district, **kwargs)
+
+        deputy_m = deputy(f"走查{label}代表")
+        city_m = deputy("", congress=city, person=deputy_m.person)  # a deputy at two levels
+        leader_m = deputy(f"走查{label}组长")
+        plain = [deputy(f"走查{label}委员{i}") for i in range(3)]
+        deputy(f"走查{label}镇代表", congress=township)
+        group = GroupFactory(congress=district, name=f"走查{label}第一代表小组", leader=leader_m)
+        for m in (leader_m, deputy_m, plain[0]):
+            GroupMembership.objects.create(group=group, mandate=m)
+        station = StationFactory(congress=district, name=f"走查{label}街道代表联络站")
+        for m in (deputy_m, city_m, plain[1]):
+            StationDeputy.objects.create(station=station, mandate=m)
+        StationFactory(congress=district, name=f"走查{label}空站")
+        UnitFactory(congress=district, name=f"走查{label}区民政局", short_name=f"走查{label}民政局")
+        sc = CommitteeFactory(congress=district, kind=Committee.Kind.STANDING, name=f"走查{label}常委会")
+        member_person = PersonFactory(congress=district, name=f"走查{label}常委")
+        CommitteeMembership.objects.create(committee=sc, person=member_person, start_date=dt.date(2022, 1, 1))
+        CommitteeMembership.objects.create(
+            committee=committees[key], person=plain[2].person, start_date=dt.date(2022, 1, 1)
+        )
+
+        def account(username, **kw):
+            return UserFactory(username=username, full_name=f"走查账户{username}", **kw)
+
+        grant(account(f"staff_{key}", congress=district), Role.STAFF, district)
+        grant(account(f"chair_{key}", congress=district), Role.CHAIR, district)
+        grant(account(f"member_{key}", congress=district, person=member_person), Role.SC_MEMBER, district)
+        grant(
+            account(f"committee_{key}", congress=city), Role.COMMITTEE_STAFF, city, committee=committees[key]
+        )
+        grant(account(f"station_{key}", congress=district), Role.STATION_STAFF, district, station=station)
+        grant(account(f"handler_{key}", congress=city), Role.UNIT_HANDLER, city, unit=city_units[key])
+        account(f"deputy_{key}", congress=district, person=deputy_m.person)
+        account(f"leader_{key}", congress=district, person=leader_m.person)
+    CalendarDay.objects.get_or_create(
+        date=dt.date(2026, 10, 1), defaults={"kind": "holiday", "name": "国庆节"}
+    )
+
+
+@pytest.fixture
+def world():
+    if not _demo_loaded():
+        build_sibling_world()
+    users = {u.username: u for u in User.objects.filter(username__in=WALKERS)}
+    assert set(users) == set(WALKERS)
+    for user in users.values():
+        token_create(user=user, name=f"走查令牌-{user.username}")
+    return users
+
+
+# --- the walk ----------------------------------------------------------------------------------
+@dataclass
+class Walk:
+    """What one viewer may read, and the texts that would betray a foreign record."""
+
+    user: User
+    visible_ids: dict[str, set] = field(default_factory=dict)
+    visible_names: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, user) -> Walk:
+        w = cls(user)
+        for key, kind in KINDS.items():
+            if kind.visible is None:
+                continue
+            rows = list(kind.visible(user))
+            w.visible_ids[key] = {r.pk for r in rows}
+            w.visible_names |= {n for n in map(kind.name, rows) if n}
+            w.visible_names |= {t for r in rows for t in kind.texts(r) if t}
+        w.visible_names |= {user.username, user.display_name}
+        return w
+
+    def betrays(self, name: str) -> bool:
+        """A name worth looking for: long enough, and no text this viewer may legitimately see contains it."""
+        return len(name) >= 2 and not any(name in seen for seen in self.visible_names)
+
+
+def foreign_records(kind_key: str, viewer: Walk, owner: Walk, limit: int = 1) -> list:
+    """Records the owner reads and the viewer may not; the owner's most own first (its own person's, then
+    its own congress's), so the owner's positive control opens pages it may act on, not only read."""
+    kind = KINDS[kind_key]
+    rows = kind.visible(owner.user).exclude(pk__in=viewer.visible_ids[kind_key]).order_by("pk")
+    fields = {f.name for f in rows.model._meta.get_fields()}
+    candidates = []
+    if owner.user.person_id and "person" in fields:
+        candidates += list(rows.filter(person_id=owner.user.person_id)[:5])
+    home = owner.user.congress_id
+    if home and rows.model is Congress:
+        candidates += list(rows.filter(pk=home))
+    elif home and "congress" in fields:
+        candidates += list(rows.filter(congress_id=home)[:20])
+    candidates += list(rows[:20])
+    seen: set = set()
+    unique = [r for r in candidates if not (r.pk in seen or seen.add(r.pk))]
+    named = [r for r in unique if viewer.betrays(kind.name(r))]
+    return (named or unique)[:limit]
+
+
+def text_of(response) -> str:
+    body = response.content.decode("utf-8", errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            body = json.dumps(json.loads(body), ensure_ascii=False)
+        except ValueError:
+            pass
+    return body
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def own_value(kind_key: str, walk: Walk, fallback):
+    if KINDS[kind_key].visible is None:
+        first = CalendarDay.objects.order_by("pk").first()
+        return first.pk if first else 1
+    ids = sorted(walk.visible_ids[kind_key])
+    return ids[0] if ids else fallback
+
+
+def param_values(pattern: Pattern, walk: Walk, target_param: str, target_id) -> dict:
+    values = {}
+    for name, _conv in pattern.params:
+        if name == target_param:
+            values[name] = target_id
+        elif ID_PARAM.match(name):
+            values[name] = own_value(pattern.kind_of(name), walk, target_id)
+        else:
+            values[name] = PARAM_VALUES[name]
+    return values
+
+
+DENIED = {403, 404}
+
+
+def walk_pair(viewer_user, owner_user, report: dict) -> list[str]:
+    viewer, owner = Walk.of(viewer_user), Walk.of(owner_user)
+    as_viewer, as_owner = login(viewer_user), login(owner_user)
+    problems: list[str] = []
+    foreign_names: set[str] = set()
+
+    for pattern in site_patterns():
+        if pattern.name in SESSION_ENDING:
+            continue
+        ids = pattern.id_params()
+        if not ids:
+            continue
+        for param in ids:
+            kind_key = pattern.kind_of(param)
+            if kind_key is None:
+                continue  # reported by test_every_id_parameter_maps_to_a_model
+            kind = KINDS[kind_key]
+            if kind.visible is None:
+                # Shared data: no sibling to hide from; it must simply not fail.
+                url = pattern.url(param_values(pattern, viewer, param, own_value(kind_key, viewer, 1)))
+                for method in ("get", "post"):
+                    status = getattr(as_viewer, method)(url).status_code
+                    if status >= 500:
+                        problems.append(f"{viewer_user.username} {method.upper()} {url} → {status}")
+                report[pattern.name].add("shared")
+                continue
+            for record in foreign_records(kind_key, viewer, owner):
+                name = kind.name(record)
+                watch = name if viewer.betrays(name) else ""
+                if watch:
+                    foreign_names.add(watch)
+                url = pattern.url(param_values(pattern, viewer, param, record.pk))
+                statuses = {}
+                for method in pattern.methods():
+                    response = getattr(as_viewer, method)(url)
+                    statuses[method] = response.status_code
+                    if response.status_code not in DENIED | {405}:
+                        problems.append(
+                            f"{viewer_user.username} {method.upper()} {url} ({pattern.name}, "
+                            f"{owner_user.username}'s {kind_key} {record.pk}) → {response.status_code}"
+                        )
+                    elif watch and watch in text_of(response):
+                        problems.append(f"{viewer_user.username} {method.upper()} {url} shows {watch!r}")
+                if not set(statuses.values()) & DENIED:
+                    problems.append(f"{url}: 405 to every method, so nothing was checked")
+                report[pattern.name].add("foreign")
+                report["_walked_now"].add(url)
+                # Positive control: the owner opens the same URL on its own record (until one owner has).
+                if "owner:200" in report[pattern.name] and pattern.name in report["_name_shown_to_owner"]:
+                    continue
+                owner_url = pattern.url(param_values(pattern, owner, param, record.pk))
+                response = as_owner.get(owner_url)
+                report[pattern.name].add(f"owner:{response.status_code}")
+                if response.status_code == 200 and (not name or name in text_of(response)):
+                    report["_name_shown_to_owner"].add(pattern.name)
+                if response.status_code >= 500:
+                    problems.append(f"{owner_user.username} GET {owner_url} → {response.status_code}")
+
+    # Pages without an id: they open (or refuse) without failing, and hold none of the foreign names
+    # (those of the records walked above, and a few more of each kind).
+    for key, kind in KINDS.items():
+        if kind.visible is not None:
+            foreign_names |= {
+                n for n in map(kind.name, foreign_records(key, viewer, owner, limit=10)) if viewer.betrays(n)
+            }
+    for pattern in site_patterns():
+        if pattern.id_params() or pattern.name in SESSION_ENDING:
+            continue
+        if any(name not in PARAM_VALUES for name, _ in pattern.params):
+            continue  # reported by test_every_parameter_has_a_value
+        url = pattern.url(PARAM_VALUES)
+        response = as_viewer.get(url, {"limit": 500} if pattern.is_api else {})
+        if response.status_code >= 500:
+            problems.append(f"{viewer_user.username} GET {url} → {response.status_code}")
+            continue
+        body = text_of(response)
+        leaked = sorted(n for n in foreign_names if n in body)
+        if leaked:
+            problems.append(f"{viewer_user.username} GET {url} shows {owner_user.username}'s {leaked[:5]}")
+    report["_foreign_names"].add(len(foreign_names))
+    return problems
+
+
+# --- the tests ---------------------------------------------------------------------------------
+def test_every_id_parameter_maps_to_a_model():
+    unmapped = [
+        f"{p.name or '(unnamed)'} /{p.route} param {param}"
+        for p in site_patterns()
+        for param in p.id_params()
+        if p.kind_of(param) not in KINDS
+    ]
+    assert not unmapped, (
+        "URL patterns with an id the scope walk cannot place; add the URL segment to SEGMENT_KINDS "
+        "(or the URL name to URL_NAME_KINDS) in tests/test_scope_walk.py:\n" + "\n".join(unmapped)
+    )
+
+
+def test_every_parameter_has_a_value():
+    missing = [
+        f"{p.name} /{p.route} param {name}"
+        for p in site_patterns()
+        for name, _ in p.params
+        if not ID_PARAM.match(name) and name not in PARAM_VALUES
+    ]
+    assert not missing, "add a value to PARAM_VALUES in tests/test_scope_walk.py:\n" + "\n".join(missing)
+
+
+def test_sibling_accounts_cannot_open_each_others_records(world):
+    report: dict[str, set] = defaultdict(set)
+    problems = []
+    for a, b in PAIRS:
+        for viewer, owner in ((a, b), (b, a)):
+            problems += walk_pair(world[viewer], world[owner], report)
+        if not report.pop("_walked_now", None):
+            problems.append(f"{a}/{b}: no foreign record was walked")
+    assert not problems, "\n".join(problems)
+
+    # Positive control: each pattern with an id answered 200 to an owner on its own record at least once
+    # (or is POST-only), so the ids the walk substitutes are the right model's and the test can fail.
+    idle = []
+    for pattern in site_patterns():
+        if not pattern.id_params() or pattern.name in SESSION_ENDING:
+            continue
+        marks = report.get(pattern.name, set())
+        if "shared" in marks:
+            continue
+        if "foreign" not in marks:
+            idle.append(f"{pattern.name}: no pair has a foreign record for it; add one to the world")
+            continue
+        owner_statuses = {m for m in marks if m.startswith("owner:")}
+        if "owner:200" not in owner_statuses and owner_statuses != {"owner:405"}:
+            idle.append(f"{pattern.name}: no owner opened its own record ({sorted(owner_statuses)})")
+    assert not idle, "\n".join(idle)
+    # ... and the name check is not idle: owners' pages show the names the viewers' pages must not.
+    assert {"org:deputy_detail", "stations:detail", "api:deputy_detail"} <= report["_name_shown_to_owner"]
+    assert max(report["_foreign_names"]) > 0
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(world):
+    anonymous = Client()
+    problems = []
+    any_ids = {
+        key: kind.visible(world["staff_a"]).order_by("pk").values_list("pk", flat=True).first()
+        for key, kind in KINDS.items()
+        if kind.visible is not None
+    }
+    for pattern in site_patterns():
+        if pattern.name in PUBLIC:
+            continue
+        values = {}
+        for name, _ in pattern.params:
+            if ID_PARAM.match(name):
+                kind_key = pattern.kind_of(name)
+                values[name] = any_ids.get(kind_key) or 1
+            else:
+                values[name] = PARAM_VALUES.get(name, "1")
+        url = pattern.url(values)
+        for method in ("get", "post"):
+            response = getattr(anonymous, method)(url)
+            status = response.status_code
+            if pattern.is_api:
+                ok = status in {401, 403, 404, 405}
+            else:
+                ok = status in {403, 404, 405} or (
+                    status == 302 and response["Location"].startswith(reverse("signin"))
+                )
+            if not ok:
+                problems.append(f"signed out {method.upper()} {url} ({pattern.name}) → {status}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_admin_is_closed_to_every_walker(world):
+    """The admin is the site administrator's: every other account is sent to the admin's sign-in."""
+    for username in ("staff_a", "deputy_b", "handler_a"):
+        client = login(world[username])
+        urls = [reverse("admin:index")]
+        for model in admin.site._registry:
+            info = (model._meta.app_label, model._meta.model_name)
+            first = model._default_manager.order_by("pk").values_list("pk", flat=True).first() or 1
+            urls += [
+                reverse("admin:{}_{}_changelist".format(*info)),
+                reverse("admin:{}_{}_change".format(*info), args=[first]),
+            ]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], (username, url)
