@@ -46,3 +46,20 @@ def station_deputies(*, station: Station) -> QuerySet:
         .select_related("person", "congress", "term")
         .order_by("congress__path", "person__name", "pk")
     )
+
+
+def station_deputy_candidates(*, user, station: Station) -> QuerySet:
+    """Serving deputies the user may enter into `station` (进家入站 mixes all five levels).
+
+    The deputies the user can see, plus the deputies of the congresses above the station's (a city or
+    province deputy living in the district is entered into a district station by the district's staff).
+    """
+    from lvzhi.org.models import Mandate
+    from lvzhi.org.selectors import mandate_list_visible_to
+
+    above = [cid for cid in station.congress.ancestor_ids() if cid != station.congress_id]
+    visible = mandate_list_visible_to(user=user).values("pk")
+    serving_above = Mandate.objects.current().filter(congress_id__in=above).values("pk")
+    return Mandate.objects.filter(Q(pk__in=visible) | Q(pk__in=serving_above)).select_related(
+        "person", "congress", "term"
+    )

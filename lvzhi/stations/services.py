@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from lvzhi.core.audit import record_event
 from lvzhi.core.errors import ServiceError
 from lvzhi.org.models import Congress, Mandate
-from lvzhi.org.selectors import mandate_list_visible_to
 from lvzhi.org.services.guards import apply_changes, require_manage, require_text
 
 from .models import Station, StationDeputy
+from .selectors import station_deputy_candidates
 
 
 def _clean(*, congress_id: int, kind: str, name: str, address: str, exclude=None) -> tuple[str, str]:
@@ -114,11 +114,11 @@ def station_set_active(*, actor, station: Station, active: bool) -> Station:
 
 @transaction.atomic
 def station_assign_deputy(*, actor, station: Station, mandate: Mandate) -> StationDeputy:
-    """Enter a deputy of any level the actor can see into a station of the actor's congress (进家入站)."""
+    """Enter a serving deputy of any level into a station of the actor's congress (进家入站)."""
     station = Station.objects.select_for_update().get(pk=station.pk)
     require_manage(actor, station.congress_id)
-    # SECURITY: a deputy outside the actor's scope is "not found", never assigned.
-    if not mandate_list_visible_to(user=actor).filter(pk=mandate.pk).exists():
+    # SECURITY: a deputy the actor may not enter here is "not found", never assigned.
+    if not station_deputy_candidates(user=actor, station=station).filter(pk=mandate.pk).exists():
         raise ServiceError("not_found", _("That deputy was not found."), field="mandate")
     if not station.is_active:
         raise ServiceError("station_inactive", _("This station is closed."))

@@ -19,7 +19,7 @@ from lvzhi.org.permissions import can_manage_congress
 from . import services
 from .forms import StationForm
 from .models import Station
-from .selectors import station_deputies, station_list_visible_to, station_search
+from .selectors import station_deputies, station_deputy_candidates, station_list_visible_to, station_search
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -69,9 +69,8 @@ def station_detail(request, pk: int):
     q = request.GET.get("q", "").strip()
     candidates = []
     if can_manage and q:
-        # Deputies of any level the staff can see, still serving and not yet in this station.
         candidates = (
-            org_selectors.mandate_list_visible_to(user=user)
+            station_deputy_candidates(user=user, station=station)
             .current()
             .filter(person__name__contains=q)
             .exclude(station_assignments__station=station)
@@ -167,12 +166,12 @@ def station_set_active(request, pk: int):
 def _deputy_action(request, pk: int, service, done: str, *, from_roster: bool = False):
     station = _managed_station(request, pk)
     mandate_id = _id(request.POST.get("mandate"))
-    # A deputy is entered from those the staff can see; one already in the station (a city deputy in a
-    # district station, say) can be taken out by the station's staff even if they cannot read the mandate.
+    # A deputy is entered from the candidates (those the staff can see and those of the congresses above);
+    # one already in the station can be taken out by the station's staff even if they cannot read the mandate.
     candidates = (
         station_deputies(station=station)
         if from_roster
-        else org_selectors.mandate_list_visible_to(user=request.user)
+        else station_deputy_candidates(user=request.user, station=station)
     )
     mandate = candidates.filter(pk=mandate_id).first() if mandate_id else None
     if mandate is None:

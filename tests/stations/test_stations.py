@@ -222,3 +222,18 @@ def test_a_deputy_from_above_in_the_station_can_be_taken_out_by_its_staff(w):
     assert page.status_code == 302
     assert not station.deputies.exists()
     assert events("station.deputy_unassigned", station)[0].payload["mandate"] == city_deputy.pk
+
+
+def test_district_staff_enter_a_city_deputy_into_their_station_but_not_a_siblings_deputy(w):
+    """进家入站 mixes levels: deputies of the congresses above the station's may be entered by its staff."""
+    station = StationFactory(congress=w.district_a)
+    city_deputy = MandateFactory(congress=w.city, term=w.term_city)
+    sibling_deputy = MandateFactory(congress=w.district_b, term=w.term_b)
+    client = w.client(w.staff_a)
+    found = client.get(reverse("stations:detail", args=[station.pk]), {"q": city_deputy.person.name})
+    assert city_deputy.person.name in found.content.decode()
+    client.post(reverse("stations:assign", args=[station.pk]), {"mandate": city_deputy.pk})
+    assert list(station.deputies.all()) == [city_deputy]
+    with pytest.raises(ServiceError) as refused:
+        services.station_assign_deputy(actor=w.staff_a, station=station, mandate=sibling_deputy)
+    assert refused.value.code == "not_found"
