@@ -83,14 +83,14 @@ def test_token_creation_and_revocation_are_security_events(world):
     token, _ = token_create(user=world["east_staff"], name="export")
     token_revoke(actor=world["east_staff"], token=token)
     kinds = list(
-        Event.objects.filter(target_id=str(token.pk), is_security=True)
+        Event.objects.filter(target_type__model="apitoken", target_id=str(token.pk), is_security=True)
         .order_by("id")
         .values_list("kind", flat=True)
     )
     assert kinds == ["security.api_token_created", "security.api_token_revoked"]
-    payloads = Event.objects.filter(target_id=str(token.pk), is_security=True).values_list(
-        "payload", flat=True
-    )
+    payloads = Event.objects.filter(
+        target_type__model="apitoken", target_id=str(token.pk), is_security=True
+    ).values_list("payload", flat=True)
     assert all(token.prefix not in json.dumps(p) for p in payloads)
 
 
