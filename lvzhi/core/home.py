@@ -18,7 +18,7 @@ PROVIDERS = [
 @dataclass(frozen=True)
 class Tile:
     label: str
-    count: int
+    count: int | None  # None: a notice, not a count
     url: str
     section: str  # the role heading the tile sits under
     urgent: bool = False

@@ -60,7 +60,7 @@ def tiles_for(user) -> list[Tile]:
                 tiles.append(
                     Tile(
                         _("Holidays missing for %(year)s") % {"year": year},
-                        0,
+                        None,
                         reverse("core:calendar") + f"?year={year}",
                         section,
                         urgent=True,
