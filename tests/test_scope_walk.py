@@ -596,3 +596,24 @@ def test_the_admin_is_closed_to_every_walker(world):
         for url in urls:
             response = client.get(url)
             assert response.status_code == 302 and "/admin/login/" in response["Location"], (username, url)
+
+
+def test_an_unknown_id_in_any_url_is_a_404(world):
+    """No page or route fails on an id that names nothing, even for the site administrator."""
+    admin_user = User.objects.filter(is_superuser=True, is_active=True).first() or UserFactory(
+        username="walk_admin", is_superuser=True, is_staff=True
+    )
+    problems = []
+    for user in (world["staff_a"], admin_user):
+        client = login(user)
+        for pattern in site_patterns():
+            if not pattern.id_params() or pattern.name in SESSION_ENDING:
+                continue
+            values = {
+                n: 999_999_999 if ID_PARAM.match(n) else PARAM_VALUES.get(n, "1") for n, _ in pattern.params
+            }
+            url = pattern.url(values)
+            statuses = {m: getattr(client, m)(url).status_code for m in pattern.methods()}
+            if not set(statuses.values()) <= DENIED | {405} or not set(statuses.values()) & DENIED:
+                problems.append(f"{user.username} {url} → {statuses}")
+    assert not problems, "\n".join(problems)
