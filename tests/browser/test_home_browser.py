@@ -81,12 +81,14 @@ def sign_in(page, base_url: str, username: str, password: str):
         page.click("form.stacked button[type=submit]")
 
 
-def tile_numbers(page) -> dict[str, int]:
+def tile_numbers(page) -> dict[str, int | None]:
+    """Each tile's label and count (None for a notice tile, which shows "!" instead of a count)."""
     tiles = page.locator("a.tile")
-    return {
-        tiles.nth(i).locator(".label").inner_text().strip(): int(tiles.nth(i).locator(".num").inner_text())
-        for i in range(tiles.count())
-    }
+    numbers: dict[str, int | None] = {}
+    for i in range(tiles.count()):
+        shown = tiles.nth(i).locator(".num").inner_text().strip()
+        numbers[tiles.nth(i).locator(".label").inner_text().strip()] = int(shown) if shown.isdigit() else None
+    return numbers
 
 
 def test_staff_reads_the_home_page_in_chinese_at_desktop_width_and_can_switch_to_english(
