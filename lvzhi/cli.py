@@ -131,11 +131,13 @@ def cmd_worker(args) -> None:
 
 
 def cmd_seed(args, rest: list[str]) -> None:
-    _setup()
+    # Seeding the embedded database is a demo and benchmark task, so it needs no SECRET_KEY of its own.
+    _setup(demo=not os.environ.get("DATABASE_URL"))
     _prepare_database()
-    from django.core.management import call_command
+    from django.core.management import execute_from_command_line
 
-    call_command("seed", *rest)
+    # Through Django's command line, so a refusal prints its message (no traceback) and `--help` works.
+    execute_from_command_line(["lvzhi", "seed", *rest])
 
 
 def cmd_manage(rest: list[str]) -> None:
