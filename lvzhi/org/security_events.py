@@ -14,6 +14,8 @@ ACCOUNT_DEACTIVATED = "security.account_deactivated"
 ACCOUNT_ACTIVATED = "security.account_activated"
 ROLE_GRANTED = "security.role_granted"
 ROLE_REVOKED = "security.role_revoked"
+API_TOKEN_CREATED = "security.api_token_created"
+API_TOKEN_REVOKED = "security.api_token_revoked"
 
 LABELS = {
     SIGNIN: _("Signed in"),
@@ -27,6 +29,8 @@ LABELS = {
     ACCOUNT_ACTIVATED: _("Account reactivated"),
     ROLE_GRANTED: _("Role granted"),
     ROLE_REVOKED: _("Role revoked"),
+    API_TOKEN_CREATED: _("API token created"),
+    API_TOKEN_REVOKED: _("API token revoked"),
 }
 
 

@@ -19,6 +19,7 @@ from lvzhi.core.audit import record_security_event
 from lvzhi.core.errors import ServiceError
 
 from .models import ApiToken, User
+from .security_events import API_TOKEN_CREATED, API_TOKEN_REVOKED
 
 TOKEN_MARK = "lvz_"
 MAX_ACTIVE_TOKENS = 20
@@ -66,7 +67,7 @@ def token_create(*, user: User, name: str, request=None) -> tuple[ApiToken, str]
     )
     record_security_event(
         actor=user,
-        kind="security.api_token_created",
+        kind=API_TOKEN_CREATED,
         target=token,
         request=request,
         payload={"user_id": user.pk},
@@ -86,7 +87,7 @@ def token_revoke(*, actor: User, token: ApiToken, request=None) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     record_security_event(
         actor=actor,
-        kind="security.api_token_revoked",
+        kind=API_TOKEN_REVOKED,
         target=token,
         request=request,
         payload={"user_id": token.user_id},
