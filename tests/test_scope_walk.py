@@ -1,12 +1,12 @@
 """The sibling-scope walk: every page URL and API route, opened by one account on the records of its sibling.
 
-For each pair of accounts in sibling scopes (two districts, two committees, two stations, two units, two
+For each pair of demo accounts in sibling scopes (two districts, two committees, two stations, two units, two
 deputies …) and each direction, every URL pattern of the site is walked (read from the resolver, so pages
 added later are walked too):
 
-- a pattern with an id parameter is opened, GET and POST (and PUT, PATCH, DELETE for the API), with the id of a record the other account may read
-  and this one may not: it must answer 404 or 403 (405 for the wrong method), and the answer must not hold
-  the record's name;
+- a pattern with an id parameter is opened, GET and POST (and PUT, PATCH, DELETE for the API), with the id
+  of a record the other account may read and this one may not: it must answer 404 or 403 (405 for the wrong
+  method), and the answer must not hold the record's name;
 - the owner opens the same URL on its own record (the positive control: each such pattern must answer 200
   to some owner, so a wrong id can't make the test pass);
 - a pattern without an id is read as this account: it must not fail, nor hold a name of the other's records.
@@ -18,7 +18,6 @@ the test: when you add a page with an id, add its segment to SEGMENT_KINDS (and 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections import defaultdict
@@ -33,35 +32,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from lvzhi.core.models import CalendarDay
+from lvzhi.demo.city import DEMO_ACCOUNTS
 from lvzhi.org import selectors as org
 from lvzhi.org.models import (
-    Committee,
     CommitteeMembership,
     Congress,
     ElectoralUnit,
-    GroupMembership,
     RoleAssignment,
     Session,
     Term,
     User,
 )
-from lvzhi.org.roles import Role
 from lvzhi.org.tokens import token_create, token_list_of
-from lvzhi.stations.models import StationDeputy
 from lvzhi.stations.selectors import station_list_visible_to
-from tests.factories import (
-    CommitteeFactory,
-    CongressFactory,
-    ElectoralUnitFactory,
-    GroupFactory,
-    MandateFactory,
-    PersonFactory,
-    StationFactory,
-    TermFactory,
-    UnitFactory,
-    UserFactory,
-    grant,
-)
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,108 +200,12 @@ def _route_of(entry) -> str:
     return regex.lstrip("^").rstrip("$").replace("\\", "")
 
 
-# --- the world: the demo city when it is loaded, else an equivalent one from factories --------------
-def _demo_loaded() -> bool:
-    try:
-        from lvzhi.demo.city import DEMO_ACCOUNTS  # noqa: F401
-    except ImportError:
-        return False
-    return User.objects.filter(username__in=WALKERS).count() == len(WALKERS)
-
-
-def build_sibling_world() -> None:
-    """示范市 with two districts (东湖区 / 西岭区) and a township under each, mirroring the demo accounts."""
-    city = CongressFactory(name="走查市人民代表大会", short_name="走查市人大", level=Congress.Level.CITY)
-    side = {}
-    for key, district_name in (("a", "走查东湖区"), ("b", "走查西岭区")):
-        district = CongressFactory(
-            name=f"{district_name}人民代表大会", short_name=f"{district_name}人大", parent=city
-        )
-        township = CongressFactory(
-            name=f"{district_name}青石镇人民代表大会",
-            short_name=f"{district_name}青石镇人大",
-            level=Congress.Level.TOWNSHIP,
-            parent=district,
-        )
-        side[key] = {"district": district, "township": township}
-    city_term = TermFactory(congress=city)
-    Session.objects.create(
-        term=city_term, number=1, start_date=dt.date(2022, 1, 10), end_date=dt.date(2022, 1, 14)
-    )
-    committees = {
-        "a": CommitteeFactory(congress=city, name="走查财政经济委员会"),
-        "b": CommitteeFactory(congress=city, name="走查教育科学文化卫生委员会"),
-    }
-    city_units = {
-        "a": UnitFactory(congress=city, name="走查市教育局", short_name="走查教育局"),
-        "b": UnitFactory(congress=city, name="走查市住房和城乡建设局", short_name="走查住建局"),
-    }
-    for key, s in side.items():
-        district, township = s["district"], s["township"]
-        label = "东" if key == "a" else "西"
-        term = TermFactory(congress=district)
-        Session.objects.create(
-            term=term, number=1, start_date=dt.date(2022, 1, 5), end_date=dt.date(2022, 1, 7)
-        )
-        TermFactory(congress=township)
-        unit = ElectoralUnitFactory(congress=district, name=f"走查{label}第一选区")
-        ElectoralUnitFactory(
-            congress=city,
-            kind=ElectoralUnit.Kind.UNIT,
-            name=f"走查{label}区选举单位",
-            lower_congress=district,
-        )
-
-        def deputy(name, congress=district, person=None, district=district, unit=unit):
-            kwargs = {"congress": congress, "electoral_unit": unit if congress == district else None}
-            if person is not None:
-                return MandateFactory(person=person, **kwargs)
-            return MandateFactory(person__name=name, person__congress=district, **kwargs)
-
-        deputy_m = deputy(f"走查{label}代表")
-        city_m = deputy("", congress=city, person=deputy_m.person)  # a deputy at two levels
-        leader_m = deputy(f"走查{label}组长")
-        plain = [deputy(f"走查{label}委员{i}") for i in range(3)]
-        deputy(f"走查{label}镇代表", congress=township)
-        group = GroupFactory(congress=district, name=f"走查{label}第一代表小组", leader=leader_m)
-        for m in (leader_m, deputy_m, plain[0]):
-            GroupMembership.objects.create(group=group, mandate=m)
-        station = StationFactory(congress=district, name=f"走查{label}街道代表联络站")
-        for m in (deputy_m, city_m, plain[1]):
-            StationDeputy.objects.create(station=station, mandate=m)
-        StationFactory(congress=district, name=f"走查{label}空站")
-        UnitFactory(congress=district, name=f"走查{label}区民政局", short_name=f"走查{label}民政局")
-        sc = CommitteeFactory(congress=district, kind=Committee.Kind.STANDING, name=f"走查{label}常委会")
-        member_person = PersonFactory(congress=district, name=f"走查{label}常委")
-        CommitteeMembership.objects.create(committee=sc, person=member_person, start_date=dt.date(2022, 1, 1))
-        CommitteeMembership.objects.create(
-            committee=committees[key], person=plain[2].person, start_date=dt.date(2022, 1, 1)
-        )
-
-        def account(username, **kw):
-            return UserFactory(username=username, full_name=f"走查账户{username}", **kw)
-
-        grant(account(f"staff_{key}", congress=district), Role.STAFF, district)
-        grant(account(f"chair_{key}", congress=district), Role.CHAIR, district)
-        grant(account(f"member_{key}", congress=district, person=member_person), Role.SC_MEMBER, district)
-        grant(
-            account(f"committee_{key}", congress=city), Role.COMMITTEE_STAFF, city, committee=committees[key]
-        )
-        grant(account(f"station_{key}", congress=district), Role.STATION_STAFF, district, station=station)
-        grant(account(f"handler_{key}", congress=city), Role.UNIT_HANDLER, city, unit=city_units[key])
-        account(f"deputy_{key}", congress=district, person=deputy_m.person)
-        account(f"leader_{key}", congress=district, person=leader_m.person)
-    CalendarDay.objects.get_or_create(
-        date=dt.date(2026, 10, 1), defaults={"kind": "holiday", "name": "国庆节"}
-    )
-
-
+# --- the world: the demo city (tests/conftest.py builds it once per test session) --------------------
 @pytest.fixture
 def world():
-    if not _demo_loaded():
-        build_sibling_world()
     users = {u.username: u for u in User.objects.filter(username__in=WALKERS)}
-    assert set(users) == set(WALKERS)
+    assert set(users) == set(WALKERS), "the demo city's accounts are missing from the test database"
+    assert {u for u, _role in DEMO_ACCOUNTS} >= set(WALKERS)
     for user in users.values():
         token_create(user=user, name=f"走查令牌-{user.username}")
     return users
