@@ -82,6 +82,16 @@ def cmd_demo(args) -> None:
 
     consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
     consumer.start()  # background job consumer in this same process, in threads
+    # The consumer installs signal handlers meant for its own run loop; here the web server is the loop.
+    import signal
+
+    def _stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not interrupt the shutdown
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     address = f"http://{args.host}:{args.port}/"
     print(f"lvzhi demo: serving {address}  (DEBUG={settings.DEBUG}; Ctrl-C to stop)", flush=True)
     try:
