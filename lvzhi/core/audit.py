@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from .models import Event
 
@@ -123,3 +124,49 @@ def timeline_for(target: models.Model):
         .select_related("actor")
         .order_by("-occurred_at", "-id")
     )
+
+
+class EventBatch:
+    """Events of a bulk write (an import, the demo generator), inserted together with one bulk insert.
+
+    The same rules as `record_event`: payloads hold ids and counts, never personal data.
+    """
+
+    def __init__(self, actor=None) -> None:
+        self.actor = actor if getattr(actor, "pk", None) else None
+        self.now = timezone.now()
+        self.rows: list[Event] = []
+
+    def add(
+        self,
+        target: models.Model,
+        kind: str,
+        *,
+        congress_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+        from_state: str = "",
+        to_state: str = "",
+        is_security: bool = False,
+    ) -> None:
+        payload = payload or {}
+        _check_payload(payload)
+        self.rows.append(
+            Event(
+                occurred_at=self.now,
+                actor=self.actor,
+                kind=kind,
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=str(target.pk),
+                congress_id=congress_id if congress_id is not None else _congress_id_of(target),
+                from_state=from_state,
+                to_state=to_state,
+                payload=payload,
+                is_security=is_security,
+            )
+        )
+
+    def flush(self) -> int:
+        written = len(self.rows)
+        Event.objects.bulk_create(self.rows, batch_size=1000)
+        self.rows = []
+        return written

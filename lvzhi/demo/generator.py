@@ -1300,7 +1300,9 @@ class _Writer:
         from django.utils import timezone
 
         self.now = timezone.now()
-        self.events: list = []
+        from lvzhi.core.audit import EventBatch
+
+        self.events = EventBatch()
         self.bar = None
         if progress:
             from tqdm import tqdm
@@ -1308,38 +1310,25 @@ class _Writer:
             self.bar = tqdm(total=total, desc=desc, unit=" rows", dynamic_ncols=True, leave=True)
 
     def create(self, model, objs: list, kind: str, congress_of, payload_of=None, security: bool = False):
-        from django.contrib.contenttypes.models import ContentType
-
-        from lvzhi.core.models import Event
-
         if not objs:
             return objs
         model.objects.bulk_create(objs, batch_size=self.BATCH)
-        ct = ContentType.objects.get_for_model(model)
         for o in objs:
-            self.events.append(
-                Event(
-                    occurred_at=self.now,
-                    kind=kind,
-                    target_type=ct,
-                    target_id=str(o.pk),
-                    congress_id=congress_of(o),
-                    payload=payload_of(o) if payload_of else {},
-                    is_security=security,
-                )
+            self.events.add(
+                o,
+                kind,
+                congress_id=congress_of(o),
+                payload=payload_of(o) if payload_of else None,
+                is_security=security,
             )
         self.tick(len(objs))
-        if len(self.events) >= 10000:
+        if len(self.events.rows) >= 10000:
             self.flush()
         return objs
 
     def flush(self) -> None:
-        from lvzhi.core.models import Event
-
-        if self.events:
-            Event.objects.bulk_create(self.events, batch_size=self.BATCH)
-            self.tick(len(self.events))
-            self.events = []
+        if self.events.rows:
+            self.tick(self.events.flush())
 
     def tick(self, n: int) -> None:
         if self.bar is not None:

@@ -12,17 +12,15 @@ the report, for the staff to hand over, and never stored in clear.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
-from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lvzhi.core.audit import EventBatch
 from lvzhi.core.errors import ServiceError
-from lvzhi.core.models import Event
 from lvzhi.stations.models import StationDeputy
 
 from .. import roster
@@ -30,6 +28,7 @@ from ..models import Congress, Mandate, Person, RoleAssignment, Term, Unit, User
 from ..permissions import can_manage_congress
 from ..roles import Role
 from ..roster import Credential, DeputyRow, ImportReport, UnitRow
+from .accounts import generate_initial_password
 
 # Security event kinds, spelled as the account pages know them (org.security_events).
 ACCOUNT_CREATED = "security.account_created"
@@ -68,63 +67,6 @@ class _InitialPasswordHasher(PBKDF2PasswordHasher):
 
 
 _HASHER = _InitialPasswordHasher()
-_LOWER, _UPPER, _DIGITS = "abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789"
-
-
-def initial_password() -> str:
-    """A one-time password like `Hk4t-9mQr-Wp2x`: upper- and lower-case letters and digits, without
-    look-alike characters, in groups that are easy to read out."""
-    pool = _LOWER + _UPPER + _DIGITS
-    while True:
-        chars = [secrets.choice(pool) for _i in range(12)]
-        if (
-            any(c in _LOWER for c in chars)
-            and any(c in _UPPER for c in chars)
-            and any(c in _DIGITS for c in chars)
-        ):
-            return "-".join("".join(chars[i : i + 4]) for i in (0, 4, 8))
-
-
-class _EventLog:
-    """Events of one import, written with one bulk insert. Payloads hold ids and counts only."""
-
-    def __init__(self, actor) -> None:
-        self.actor = actor if getattr(actor, "pk", None) else None
-        self.now = timezone.now()
-        self.rows: list[Event] = []
-
-    def add(
-        self,
-        target: models.Model,
-        kind: str,
-        *,
-        congress_id: int | None = None,
-        payload: dict | None = None,
-        from_state: str = "",
-        to_state: str = "",
-        is_security: bool = False,
-    ) -> None:
-        if congress_id is None:
-            is_congress = target._meta.label_lower == "org.congress"
-            congress_id = target.pk if is_congress else getattr(target, "congress_id", None)
-        self.rows.append(
-            Event(
-                occurred_at=self.now,
-                actor=self.actor,
-                kind=kind,
-                target_type=ContentType.objects.get_for_model(target),
-                target_id=str(target.pk),
-                congress_id=congress_id,
-                from_state=from_state,
-                to_state=to_state,
-                payload=payload or {},
-                is_security=is_security,
-            )
-        )
-
-    def flush(self) -> None:
-        Event.objects.bulk_create(self.rows, batch_size=1000)
-        self.rows = []
 
 
 def _bulk_create(model, objs: list) -> None:
@@ -143,7 +85,7 @@ def _lock(congress: Congress) -> None:
 
 
 def _new_account(*, username: str, mobile: str, congress: Congress, person=None, full_name: str = ""):
-    password = initial_password()
+    password = generate_initial_password()
     user = User(
         username=username,
         mobile=mobile,
@@ -175,7 +117,7 @@ def _deputy_counts(rows: list[DeputyRow], *, term_change: bool = False) -> dict[
     return counts
 
 
-def _update_person(person: Person, r: DeputyRow, congress: Congress, log: _EventLog) -> None:
+def _update_person(person: Person, r: DeputyRow, congress: Congress, log: EventBatch) -> None:
     """Details from the file: the registering congress keeps its people current; another congress only
     fills what is blank (the person's own congress maintains the rest)."""
     own = person.congress_id == congress.pk
@@ -199,7 +141,7 @@ def _update_person(person: Person, r: DeputyRow, congress: Congress, log: _Event
 
 
 def _save_deputies(
-    *, congress: Congress, term: Term, rows: list[DeputyRow], log: _EventLog
+    *, congress: Congress, term: Term, rows: list[DeputyRow], log: EventBatch
 ) -> tuple[dict[str, int], list[Credential]]:
     today = timezone.localdate()
     new_people = []
@@ -321,7 +263,7 @@ def roster_import_deputies(
             report.counts = _deputy_counts(rows)
             if report.rejected:
                 return report
-            log = _EventLog(actor)
+            log = EventBatch(actor)
             saved, report.credentials = _save_deputies(congress=congress, term=term, rows=rows, log=log)
             report.counts.update(saved)
             log.add(
@@ -436,7 +378,7 @@ def term_change_import(
             if dry_run or report.rejected:
                 return report
 
-            log = _EventLog(actor)
+            log = EventBatch(actor)
             term = Term.objects.create(
                 congress=congress, number=new_term_number, start_date=start_date, end_date=end_date
             )
@@ -525,7 +467,7 @@ def _unit_counts(rows: list[UnitRow]) -> dict[str, int]:
     }
 
 
-def _save_units(*, congress: Congress, rows: list[UnitRow], log: _EventLog) -> tuple[dict, list[Credential]]:
+def _save_units(*, congress: Congress, rows: list[UnitRow], log: EventBatch) -> tuple[dict, list[Credential]]:
     new_units: dict[str, Unit] = {}
     for r in rows:
         if r.unit is None:
@@ -606,7 +548,7 @@ def roster_import_units(*, actor, congress: Congress, file, dry_run: bool = Fals
             report.counts = _unit_counts(rows)
             if report.rejected:
                 return report
-            log = _EventLog(actor)
+            log = EventBatch(actor)
             saved, report.credentials = _save_units(congress=congress, rows=rows, log=log)
             report.counts.update(saved)
             log.add(congress, "roster.imported", payload={"roster": "units", "rows": len(rows), **saved})
