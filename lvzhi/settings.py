@@ -230,6 +230,7 @@ USE_TZ = True
 # --- files -----------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_URL = "media/"
 MEDIA_ROOT = HOME / "media"
 STORAGES = {
