@@ -55,14 +55,6 @@ def problem(request, status: int, code: str, detail: str, **extra):
     return response
 
 
-# Codes of refused service steps that mean "the record is not in a state for this" rather than "bad input".
-CONFLICT_MARKERS = ("already", "conflict", "duplicate", "exists", "taken", "state", "stale", "locked")
-
-
-def service_error_status(code: str) -> int:
-    return 409 if any(marker in code for marker in CONFLICT_MARKERS) else 400
-
-
 @api.exception_handler(ApiProblem)
 def _api_problem(request, exc: ApiProblem):
     return problem(request, exc.status, exc.code, exc.detail, **exc.extra)
@@ -71,7 +63,7 @@ def _api_problem(request, exc: ApiProblem):
 @api.exception_handler(ServiceError)
 def _service_error(request, exc: ServiceError):
     extra = {"field": exc.field} if exc.field else {}
-    return problem(request, service_error_status(exc.code), exc.code, exc.message, **extra)
+    return problem(request, exc.status, exc.code, exc.message, **extra)
 
 
 @api.exception_handler(Http404)

@@ -80,9 +80,9 @@ def token_revoke(*, actor: User, token: ApiToken, request=None) -> ApiToken:
     """Revoke a token. Its owner may revoke it, and so may a site administrator."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.user_id != actor.pk and not actor.is_superuser:
-        raise ServiceError("not_your_token", _("You can only revoke your own tokens."))
+        raise ServiceError("not_your_token", _("You can only revoke your own tokens."), status=403)
     if token.revoked_at is not None:
-        raise ServiceError("token_already_revoked", _("This token was already revoked."))
+        raise ServiceError("token_already_revoked", _("This token was already revoked."), status=409)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record_security_event(
