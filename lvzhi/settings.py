@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lvzhi.core",
     "lvzhi.org",
     "lvzhi.stations",
+    "lvzhi.suggestions",
     "lvzhi.api",
     "lvzhi.demo",
 ]
