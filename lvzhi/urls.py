@@ -19,6 +19,7 @@ urlpatterns = [
     path("core/", include("lvzhi.core.urls")),
     path("org/", include("lvzhi.org.urls")),
     path("stations/", include("lvzhi.stations.urls")),
+    path("suggestions/", include("lvzhi.suggestions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,7 @@ from lvzhi.org.models import (
 )
 from lvzhi.org.tokens import token_create, token_list_of
 from lvzhi.stations.selectors import station_list_visible_to
+from lvzhi.suggestions.selectors import suggestion_list_visible_to
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,7 @@ KINDS: dict[str, Kind] = {
     ),
     "token": Kind(lambda u: token_list_of(user=u), lambda t: t.name),
     "calendar_day": Kind(None),
+    "suggestion": Kind(lambda u: suggestion_list_visible_to(user=u), lambda x: x.title),
 }
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
@@ -123,6 +125,7 @@ SEGMENT_KINDS = {
     "roles": "role",
     "tokens": "token",
     "calendar": "calendar_day",
+    "suggestions": "suggestion",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".

@@ -69,6 +69,9 @@ def build_demo_city(progress: bool = False) -> dict[str, int]:
     """Write the demo city into the database (once: callers check demo_is_loaded() first)."""
     started = time.monotonic()
     counts = write_plan(plan_demo(DEMO_SEED), progress=progress, desc="示范市")
+    from .suggestions import build_demo_suggestions
+
+    counts["suggestions"] = build_demo_suggestions()
     if progress:
         print(
             f"lvzhi demo: 示范市 built in {time.monotonic() - started:.1f} s: "

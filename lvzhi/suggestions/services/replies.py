@@ -1,0 +1,269 @@
+"""Replies (答复函), evaluations (满意 / 基本满意 / 不满意), re-handling, promises and their second evaluation
+(两次评价), the office's decisions, and closing (办结)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lvzhi.core.audit import record_event
+from lvzhi.core.calendar import due_after_days, due_after_months
+from lvzhi.core.errors import ServiceError
+from lvzhi.org.models import Mandate
+from lvzhi.org.roles import Role
+from lvzhi.org.scope import scope_for
+
+from ..models import Assignment, Evaluation, Reply, Suggestion
+from ..permissions import can_run_office, handles
+from ..workflow import State, Step
+from .common import lock, move, refuse, require_step, rules, today
+from .notices import concerned_mandate_ids, deputies_of, handlers_of, staff_of, tell
+
+SYSTEM = "system"
+
+
+def current_reply(suggestion: Suggestion) -> Reply | None:
+    return suggestion.replies.order_by("-round").first()
+
+
+@transaction.atomic
+def reply_submit(
+    *,
+    actor,
+    assignment: Assignment,
+    text: str,
+    result_code: str,
+    signed_by: str = "",
+    promised_work: str = "",
+    promised_by: dt.date | None = None,
+    reference_reason: str = "",
+) -> Reply:
+    suggestion = lock(assignment.suggestion)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not handles(actor, assignment):
+        raise refuse("not_permitted", _("Only the lead unit's handlers may reply."))
+    if assignment.role != Assignment.Role.LEAD or not assignment.is_active:
+        raise ServiceError(
+            "not_lead", _("Only the lead unit replies; co-units send their opinion to it."), status=409
+        )
+    require_step(suggestion, Step.REPLY, Role.UNIT_HANDLER)
+    text = (text or "").strip()
+    if len(text) < 20:
+        raise ServiceError("text_required", _("Write the reply: at least 20 characters."), field="text")
+    classes = {c["code"]: c for c in rules(suggestion)["result_classes"]}
+    result = classes.get(result_code)
+    if result is None:
+        raise ServiceError("result_invalid", _("Choose the result class."), field="result_code")
+    if result["promise"] and (not (promised_work or "").strip() or promised_by is None):
+        raise ServiceError(
+            "promise_required", _("Say what work is promised and by when."), field="promised_work"
+        )
+    if result["promise"] and promised_by <= today():
+        raise ServiceError(
+            "promise_date_invalid", _("The promised date must be in the future."), field="promised_by"
+        )
+    if result["reference"] and not (reference_reason or "").strip():
+        raise ServiceError(
+            "reason_required", _("Say why it can only be kept for reference."), field="reference_reason"
+        )
+    round_ = suggestion.replies.count() + 1
+    try:
+        with transaction.atomic():
+            reply = Reply.objects.create(
+                suggestion=suggestion,
+                assignment=assignment,
+                round=round_,
+                text=text,
+                result_code=result["code"],
+                result_label=result["label"],
+                is_solved=result["solved"],
+                is_promise=result["promise"],
+                is_reference=result["reference"],
+                promised_work=(promised_work or "").strip() if result["promise"] else "",
+                promised_by=promised_by if result["promise"] else None,
+                reference_reason=(reference_reason or "").strip() if result["reference"] else "",
+                signed_by=(signed_by or "").strip(),
+                replied_by=actor,
+                on_time=assignment.due is None or today() <= assignment.due,
+            )
+    except IntegrityError:
+        # Another handler's reply committed first: the database keeps one reply per round.
+        raise ServiceError(
+            "already_replied", _("This suggestion has already been replied to."), status=409
+        ) from None
+    move(
+        suggestion,
+        actor=actor,
+        step=Step.REPLY,
+        role=Role.UNIT_HANDLER,
+        payload={"reply": reply.pk, "round": round_, "result": reply.result_code, "on_time": reply.on_time},
+    )
+    tell(
+        deputies_of(suggestion),
+        suggestion=suggestion,
+        cause=f"replied:{round_}",
+        sms=True,
+        subject=_("“%(title)s” has a reply: please evaluate it") % {"title": suggestion.title},
+    )
+    return reply
+
+
+def evaluation_due(reply: Reply) -> dt.date:
+    start = timezone.localdate(reply.promise_reported_at or reply.replied_at)
+    return due_after_days(start, rules(reply.suggestion)["evaluation_days"])
+
+
+@transaction.atomic
+def evaluation_submit(
+    *, actor, suggestion: Suggestion, mandate: Mandate, rating: str, comment: str = ""
+) -> Evaluation:
+    """A deputy concerned rates the reply (or the promise carried out); the last rating closes the round."""
+    suggestion = lock(suggestion)
+    if mandate.pk not in scope_for(actor).mandate_ids or mandate.pk not in concerned_mandate_ids(suggestion):
+        raise refuse("not_concerned", _("Only the deputies who put forward this suggestion evaluate it."))
+    require_step(suggestion, Step.EVALUATE, Role.DEPUTY)
+    if rating not in Evaluation.Rating.values:
+        raise ServiceError(
+            "rating_required", _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
+        )
+    comment = (comment or "").strip()
+    if rating == Evaluation.Rating.DISSATISFIED and not comment:
+        raise ServiceError(
+            "comment_required", _("Say what is unsatisfactory, so the unit can act on it."), field="comment"
+        )
+    reply = current_reply(suggestion)
+    stage = Evaluation.Stage.PROMISE if suggestion.state == State.PROMISE_REPORTED else Evaluation.Stage.REPLY
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                reply=reply, mandate=mandate, stage=stage, rating=rating, comment=comment
+            )
+    except IntegrityError:
+        raise ServiceError("already_evaluated", _("You have already evaluated this."), status=409) from None
+    record_event(
+        actor=actor,
+        kind="suggestion.evaluate",
+        target=suggestion,
+        payload={"reply": reply.pk, "mandate": mandate.pk, "stage": stage, "rating": rating},
+    )
+    done = set(Evaluation.objects.filter(reply=reply, stage=stage).values_list("mandate_id", flat=True))
+    if set(concerned_mandate_ids(suggestion)) <= done:
+        _conclude(suggestion, reply, stage, actor=None)
+    return evaluation
+
+
+def _conclude(suggestion: Suggestion, reply: Reply, stage: str, *, actor) -> Suggestion:
+    """The outcome of an evaluation round. Silence counts as not evaluated, never as satisfied."""
+    ratings = set(Evaluation.objects.filter(reply=reply, stage=stage).values_list("rating", flat=True))
+    dissatisfied = Evaluation.Rating.DISSATISFIED in ratings
+    if stage == Evaluation.Stage.PROMISE:
+        step = Step.EVAL_TO_OFFICE if dissatisfied else Step.EVAL_CLOSE
+    elif dissatisfied:
+        # Sent back once for re-handling; after that the office decides.
+        step = Step.EVAL_REHANDLE if reply.round == 1 else Step.EVAL_TO_OFFICE
+    else:
+        step = Step.EVAL_TO_PROMISE if reply.is_promise else Step.EVAL_CLOSE
+    fields: tuple[str, ...] = ()
+    if step == Step.EVAL_CLOSE:
+        suggestion.closed_at = timezone.now()
+        fields = ("closed_at",)
+    move(
+        suggestion,
+        actor=actor,
+        step=step,
+        role=SYSTEM,
+        payload={"reply": reply.pk, "stage": stage},
+        fields=fields,
+    )
+    if step == Step.EVAL_REHANDLE:
+        _restart_clock(suggestion, reason="dissatisfied")
+    if step == Step.EVAL_TO_OFFICE:
+        tell(
+            staff_of(suggestion.congress_id),
+            suggestion=suggestion,
+            cause=f"to_office:{reply.pk}:{stage}",
+            subject=_("Deputies remain dissatisfied with “%(title)s”: decide") % {"title": suggestion.title},
+        )
+    return suggestion
+
+
+def _restart_clock(suggestion: Suggestion, *, reason: str) -> None:
+    """Re-handling: the lead unit's new reply is due within the re-reply time (one month by default)."""
+    lead = (
+        suggestion.assignments.select_for_update().filter(role=Assignment.Role.LEAD, is_active=True).first()
+    )
+    if lead is None:
+        return
+    lead.reply_due = due_after_months(today(), rules(suggestion)["rereply_months"])
+    lead.extended_due = None
+    lead.save(update_fields=["reply_due", "extended_due"])
+    tell(
+        handlers_of(lead.unit_id),
+        suggestion=suggestion,
+        cause=f"rehandle:{suggestion.replies.count()}",
+        sms=True,
+        subject=_("“%(title)s” must be handled again (%(reason)s); reply by %(due)s")
+        % {"title": suggestion.title, "reason": reason, "due": lead.reply_due.isoformat()},
+    )
+
+
+@transaction.atomic
+def evaluation_window_close(*, suggestion: Suggestion, actor=None) -> Suggestion | None:
+    """After the evaluation window, the round concludes with the ratings given (a job calls this daily)."""
+    suggestion = lock(suggestion)
+    if suggestion.state not in (State.REPLIED, State.PROMISE_REPORTED):
+        return None
+    reply = current_reply(suggestion)
+    if today() <= evaluation_due(reply):
+        return None
+    stage = Evaluation.Stage.PROMISE if suggestion.state == State.PROMISE_REPORTED else Evaluation.Stage.REPLY
+    return _conclude(suggestion, reply, stage, actor=actor)
+
+
+@transaction.atomic
+def promise_report(*, actor, assignment: Assignment, text: str) -> Reply:
+    """The unit reports the promised work carried out; the deputies evaluate a second time."""
+    suggestion = lock(assignment.suggestion)
+    if not handles(actor, assignment) or assignment.role != Assignment.Role.LEAD:
+        raise refuse("not_permitted", _("Only the lead unit's handlers may report this."))
+    require_step(suggestion, Step.REPORT_PROMISE, Role.UNIT_HANDLER)
+    text = (text or "").strip()
+    if len(text) < 10:
+        raise ServiceError("text_required", _("Describe what was done."), field="text")
+    reply = Reply.objects.select_for_update().get(pk=current_reply(suggestion).pk)
+    reply.promise_report, reply.promise_reported_at = text, timezone.now()
+    reply.save(update_fields=["promise_report", "promise_reported_at"])
+    move(
+        suggestion, actor=actor, step=Step.REPORT_PROMISE, role=Role.UNIT_HANDLER, payload={"reply": reply.pk}
+    )
+    tell(
+        deputies_of(suggestion),
+        suggestion=suggestion,
+        cause=f"promise:{reply.pk}",
+        sms=True,
+        subject=_("The promise on “%(title)s” is reported carried out: evaluate it")
+        % {"title": suggestion.title},
+    )
+    return reply
+
+
+@transaction.atomic
+def office_decide(*, actor, suggestion: Suggestion, rehandle: bool, reason: str) -> Suggestion:
+    """After repeated dissatisfaction (or a silent round), the office closes it or has it handled again."""
+    suggestion = lock(suggestion)
+    if not can_run_office(actor, suggestion):
+        raise refuse("not_permitted", _("Only the deputy-affairs office of this congress may decide."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Give the reason."), field="reason")
+    if rehandle:
+        move(suggestion, actor=actor, step=Step.DECIDE_REHANDLE, role=Role.STAFF, note=reason)
+        _restart_clock(suggestion, reason=reason)
+        return suggestion
+    suggestion.closed_at = timezone.now()
+    return move(
+        suggestion, actor=actor, step=Step.DECIDE_CLOSE, role=Role.STAFF, note=reason, fields=("closed_at",)
+    )
