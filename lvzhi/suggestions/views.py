@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from lvzhi.core.audit import timeline_for
 from lvzhi.core.params import clean_query
 
+from . import views_deputy, views_office, views_unit
 from .selectors import suggestion_list_visible_to
 
 
@@ -27,6 +28,10 @@ def suggestion_detail(request, pk: int):
         request,
         "suggestions/detail.html",
         {
+            # Each side's action panel: its own module fills its own context.
+            "deputy": views_deputy.panel_context(request, suggestion),
+            "office": views_office.panel_context(request, suggestion),
+            "unit": views_unit.panel_context(request, suggestion),
             "suggestion": suggestion,
             "signers": suggestion.signers.select_related("mandate__person", "mandate__congress"),
             "assignments": suggestion.assignments.select_related("unit"),
