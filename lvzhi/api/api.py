@@ -13,9 +13,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from lvzhi.core.errors import ServiceError
+from lvzhi.core.params import clean_query
 
 from .auth import API_AUTH, ApiProblem
 
@@ -26,6 +28,33 @@ class Utf8JSONRenderer(JSONRenderer):
     """Chinese as Chinese in the answers, not \\u escapes."""
 
     json_dumps_params = {"ensure_ascii": False}
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    return value
+
+
+class CleanParser(Parser):
+    """Query parameters go through clean_query (trimmed, shortened, no NUL bytes: PostgreSQL refuses NUL in
+    text and answers a search for one with an error); JSON bodies lose their NUL bytes for the same reason."""
+
+    def parse_body(self, request):
+        return _without_nul(super().parse_body(request))
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        if data is not request.GET:
+            return _without_nul(result)  # form fields; files are left alone
+        return {
+            key: [clean_query(v) for v in value] if isinstance(value, list) else clean_query(value)
+            for key, value in result.items()
+        }
 
 
 api = NinjaAPI(
@@ -40,6 +69,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     renderer=Utf8JSONRenderer(),
+    parser=CleanParser(),
 )
 
 

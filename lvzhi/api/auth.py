@@ -51,8 +51,3 @@ class BearerToken(HttpBearer):
 
 bearer_token = BearerToken()
 API_AUTH = [bearer_token, django_auth]
-
-
-def api_user(request):
-    """The authenticated caller of an API operation."""
-    return request.auth

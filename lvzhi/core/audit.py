@@ -121,7 +121,8 @@ def timeline_for(target: models.Model):
     """The events of one record, newest first (the record's page shows them as its timeline)."""
     return (
         Event.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk))
-        .select_related("actor")
+        # actor__person: an account without a full name shows its person's name (User.display_name).
+        .select_related("actor__person")
         .order_by("-occurred_at", "-id")
     )
 

@@ -130,8 +130,15 @@ def _xlsx_rows(data: bytes) -> list[list]:
             field="file",
         ) from None
     try:
+        # Read-only workbooks parse the sheet lazily, so a damaged sheet only fails here, row by row.
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 50)]
+    except Exception:  # as above: a damaged sheet raises many kinds
+        raise ServiceError(
+            "calendar.file_unreadable",
+            _("The file could not be read as an Excel workbook (.xlsx)."),
+            field="file",
+        ) from None
     finally:
         book.close()
 

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarDay
+from .params import EARLIEST_DATE, LATEST_DATE
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def within_sane_span(value) -> None:
+    """Refuse a date no one means (year 9999): date arithmetic on it would overflow."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )
 
 
 class DateInput(forms.DateInput):
@@ -17,8 +29,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def within_calendar_years(value) -> None:
+    """The calendar pages show the years YEAR_MIN..YEAR_MAX; a day outside them could never be seen."""
+    if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValidationError(
+            _("Enter a date in the years %(min)s to %(max)s."),
+            code="date_out_of_range",
+            params={"min": YEAR_MIN, "max": YEAR_MAX},
+        )
+
+
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_calendar_years])
     kind = forms.ChoiceField(label=_("Type"), choices=CalendarDay.Kind.choices)
     name = forms.CharField(
         label=_("Name"),
@@ -50,15 +72,19 @@ class CalendarImportForm(forms.Form):
 
 
 class WorkingDayCheckForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
+    start = forms.DateField(label=_("From"), widget=DateInput(), validators=[within_sane_span])
     days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=400)
 
 
 class EventFilterForm(forms.Form):
     kind = forms.CharField(label=_("Kind"), max_length=64, required=False)
     actor = forms.CharField(label=_("Actor"), max_length=150, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=[within_sane_span]
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=DateInput(), validators=[within_sane_span]
+    )
     security = forms.BooleanField(label=_("Security events only"), required=False)
 
     def clean(self):

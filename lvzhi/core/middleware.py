@@ -3,6 +3,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 
 class PasswordChangeRequiredMiddleware:
@@ -22,8 +23,9 @@ class PasswordChangeRequiredMiddleware:
                     from django.http import JsonResponse
 
                     return JsonResponse(
-                        {"code": "password_change_required", "detail": "Change your password first."},
+                        {"code": "password_change_required", "detail": _("Change your password first.")},
                         status=403,
+                        json_dumps_params={"ensure_ascii": False},
                     )
                 return redirect(
                     f"{reverse('password_change')}?{urlencode({'next': request.get_full_path()})}"

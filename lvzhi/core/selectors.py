@@ -15,6 +15,7 @@ from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 
 from .models import Event
+from .params import LATEST_DATE, clean_query
 
 
 @dataclass(frozen=True)
@@ -37,21 +38,24 @@ def event_list_visible_to(*, user, filters: EventFilters | None = None) -> Query
     administrator's only.
     """
     s = scope_for(user)
-    qs = Event.objects.select_related("actor", "congress", "target_type").order_by("-occurred_at", "-id")
+    # actor__person: an account without a full name shows its person's name (User.display_name).
+    qs = Event.objects.select_related("actor__person", "congress", "target_type").order_by(
+        "-occurred_at", "-id"
+    )
     if not s.is_admin:
         if not (Role.STAFF in s.roles or Role.CHAIR in s.roles) or not s.read_paths:
             return qs.none()
         qs = qs.filter(s.in_tree())
     if filters is None:
         return qs
-    if filters.kind:
-        qs = qs.filter(kind__startswith=filters.kind.strip())
-    if filters.actor:
-        name = filters.actor.strip()
+    kind, name = clean_query(filters.kind, 64), clean_query(filters.actor, 150)
+    if kind:
+        qs = qs.filter(kind__startswith=kind)
+    if name:
         qs = qs.filter(Q(actor__username=name) | Q(actor__full_name__contains=name))
     if filters.date_from:
         qs = qs.filter(occurred_at__gte=_start_of(filters.date_from))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < LATEST_DATE:  # later is "no end" (and date.max + 1 overflows)
         qs = qs.filter(occurred_at__lt=_start_of(filters.date_to + dt.timedelta(days=1)))
     if filters.security_only:
         qs = qs.filter(is_security=True)

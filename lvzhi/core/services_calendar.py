@@ -100,6 +100,19 @@ def _check_date_free(date: dt.date, *, exclude_pk: int | None = None) -> None:
         )
 
 
+def _lock(day: CalendarDay) -> CalendarDay:
+    """The day's row, locked; refused when someone else deleted it meanwhile (two editors at once)."""
+    locked = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
+    if locked is None:
+        raise ServiceError(
+            "calendar.day_gone",
+            _("%(date)s is no longer in the calendar: someone else deleted it meanwhile.")
+            % {"date": day.date.isoformat()},
+            status=409,
+        )
+    return locked
+
+
 def _payload(day: CalendarDay) -> dict:
     # "label", not "name": the audit log refuses a "name" key, which would usually be a person's.
     return {
@@ -134,7 +147,7 @@ def calendar_day_update(
     *, actor, day: CalendarDay, date: dt.date, kind: str, name: str = "", provisional: bool = False
 ) -> CalendarDay:
     congress_id = _check_allowed(actor)
-    day = CalendarDay.objects.select_for_update().get(pk=day.pk)
+    day = _lock(day)
     name = (name or "").strip()
     _check_day(date=date, kind=kind, name=name)
     _check_date_free(date, exclude_pk=day.pk)
@@ -160,7 +173,7 @@ def calendar_day_update(
 @transaction.atomic
 def calendar_day_delete(*, actor, day: CalendarDay) -> None:
     congress_id = _check_allowed(actor)
-    day = CalendarDay.objects.select_for_update().get(pk=day.pk)
+    day = _lock(day)
     # Recorded before the row goes, while the target still resolves.
     record_event(
         actor=actor,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import notifications
 from .home import tiles_for
+from .params import parse_id
 
 
 def home(request):
@@ -42,7 +43,10 @@ def inbox(request):
 @require_POST
 def inbox_mark_read(request):
     raw = request.POST.get("id")
-    notifications.mark_read(user=request.user, notification_id=int(raw) if raw and raw.isdigit() else None)
+    notification_id = parse_id(raw)
+    # No id marks every message read; an id that is not one marks nothing.
+    if notification_id is not None or not raw:
+        notifications.mark_read(user=request.user, notification_id=notification_id)
     return redirect("core:inbox")
 
 

@@ -8,8 +8,6 @@ Views parse input, call one service, and render.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +22,7 @@ from .calendar_files import calendar_year_csv
 from .errors import ServiceError
 from .forms import YEAR_MAX, YEAR_MIN, CalendarDayForm, CalendarImportForm, WorkingDayCheckForm
 from .models import CalendarDay
+from .params import clean_query, parse_date, parse_id
 from .permissions import can_edit_calendar, can_view_calendar
 
 
@@ -45,8 +44,9 @@ def _year_from(request, default: int) -> tuple[int, bool]:
     raw = (request.GET.get("year") or "").strip()
     if not raw:
         return default, True
-    if raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
-        return int(raw), True
+    year = parse_id(raw)
+    if year is not None and YEAR_MIN <= year <= YEAR_MAX:
+        return year, True
     return default, False
 
 
@@ -70,7 +70,12 @@ def calendar_year(request):
         messages.warning(
             request,
             _("“%(value)s” is not a year between %(min)s and %(max)s; showing %(year)s.")
-            % {"value": request.GET.get("year"), "min": YEAR_MIN, "max": YEAR_MAX, "year": year},
+            % {
+                "value": clean_query(request.GET.get("year"), 20),
+                "min": YEAR_MIN,
+                "max": YEAR_MAX,
+                "year": year,
+            },
         )
     days = list(CalendarDay.objects.filter(date__year=year).order_by("date"))
     entered_years = sorted({d.year for d in CalendarDay.objects.dates("date", "year")} | {today.year})
@@ -105,13 +110,7 @@ def calendar_year(request):
 @login_required
 def calendar_day_add(request):
     _require_edit(request)
-    initial = {}
-    raw_date = request.GET.get("date", "")
-    try:
-        initial["date"] = dt.date.fromisoformat(raw_date) if raw_date else None
-    except ValueError:
-        pass
-    form = CalendarDayForm(request.POST or None, initial=initial)
+    form = CalendarDayForm(request.POST or None, initial={"date": parse_date(request.GET.get("date"))})
     if request.method == "POST" and form.is_valid():
         try:
             day = services_calendar.calendar_day_create(actor=request.user, **form.cleaned_data)
@@ -147,10 +146,15 @@ def calendar_day_delete(request, pk: int):
     _require_edit(request)
     day = get_object_or_404(CalendarDay, pk=pk)
     if request.method == "POST":
-        year = day.date.year
-        services_calendar.calendar_day_delete(actor=request.user, day=day)
-        messages.success(request, _("%(date)s removed from the calendar.") % {"date": day.date.isoformat()})
-        return redirect(_year_url(year))
+        try:
+            services_calendar.calendar_day_delete(actor=request.user, day=day)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("%(date)s removed from the calendar.") % {"date": day.date.isoformat()}
+            )
+        return redirect(_year_url(day.date.year))
     return render(request, "core/calendar_day_delete.html", {"day": day})
 
 

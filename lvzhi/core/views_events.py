@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from .events import label_for
 from .forms import EventFilterForm
+from .params import clean_query
 from .permissions import can_read_audit_log
 from .selectors import EventFilters, event_list_visible_to
 
@@ -27,7 +28,14 @@ PER_PAGE = 50
 def event_list(request):
     if not can_read_audit_log(request.user):
         raise PermissionDenied(_("The audit log is for deputy-affairs staff and chairs."))
-    form = EventFilterForm(request.GET or None)
+    data = None
+    if request.GET:
+        # NUL bytes and overlong text are dropped before the form sees them (PostgreSQL refuses NUL).
+        data = request.GET.copy()
+        for key, length in (("kind", 64), ("actor", 150)):
+            if key in data:
+                data[key] = clean_query(data[key], length)
+    form = EventFilterForm(data)
     filters = EventFilters()
     if form.is_bound:
         form.is_valid()

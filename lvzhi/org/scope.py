@@ -7,7 +7,7 @@ own congress only; other roles are scoped to the one committee, station, unit, g
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -29,7 +29,6 @@ class Scope:
     person_id: int | None = None
     mandate_ids: frozenset[int] = frozenset()
     led_group_ids: frozenset[int] = frozenset()
-    extra: dict = field(default_factory=dict)
 
     def has(self, role: str) -> bool:
         return self.is_admin or role in self.roles

@@ -337,6 +337,27 @@ def test_bad_input_answers_422_with_a_code(world, client):
     assert response.json()["errors"][0]["loc"][-1] == "limit"
 
 
+def test_nul_bytes_in_query_parameters_are_dropped(world, client):
+    # PostgreSQL refuses a NUL byte in a text parameter; a search with one must not answer 500.
+    client.force_login(world["east_staff"])
+    response = client.get("/api/v1/deputies", {"q": "east代\x00表"})
+    assert response.status_code == 200
+    assert _person_names(response) == {"east代表甲"}
+    for path, params in [
+        ("/api/v1/deputies", {"station": "no\x00ne"}),
+        ("/api/v1/stations", {"deputies": "no\x00ne"}),
+        ("/api/v1/units", {"kind": "\x00"}),
+    ]:
+        assert client.get(path, params).status_code in {200, 422}, path
+
+
+def test_nul_bytes_in_a_json_body_are_dropped(world, client):
+    client.force_login(world["east_staff"])
+    response = client.post("/api/v1/tokens", {"name": "统\x00计"}, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["name"] == "统计"
+
+
 def test_an_unknown_api_address_answers_json_404(world, client):
     client.force_login(world["east_staff"])
     response = client.get("/api/v1/no-such-thing")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -98,6 +99,21 @@ def test_deleting_a_make_up_saturday_makes_it_a_day_off(city_staff):
     assert not is_working_day(D(2026, 10, 10))
     event = Event.objects.get(kind="calendar.day_deleted", target_id=str(day.pk))
     assert event.payload["date"] == "2026-10-10"
+
+
+def test_a_day_someone_else_deleted_meanwhile_is_refused_cleanly(city_staff):
+    # Given two editors who opened the same day, and the first deletes it
+    day = calendar_day_create(actor=city_staff, date=D(2027, 6, 7), kind=HOLIDAY, name="地方节日")
+    calendar_day_delete(actor=city_staff, day=day)
+    # When the second deletes or changes it too, then each is refused with a code, and nothing is recorded
+    with pytest.raises(ServiceError) as refused:
+        calendar_day_delete(actor=city_staff, day=day)
+    assert refused.value.code == "calendar.day_gone" and refused.value.status == 409
+    with pytest.raises(ServiceError) as refused:
+        calendar_day_update(actor=city_staff, day=day, date=D(2027, 6, 8), kind=HOLIDAY)
+    assert refused.value.code == "calendar.day_gone"
+    assert Event.objects.filter(target_id=str(day.pk), kind="calendar.day_deleted").count() == 1
+    assert not CalendarDay.objects.filter(date__in=[D(2027, 6, 7), D(2027, 6, 8)]).exists()
 
 
 def test_a_date_already_entered_is_refused(city_staff):
@@ -223,6 +239,26 @@ def test_an_unreadable_file_is_refused_with_its_reason(superuser, file, code):
         calendar_year_import(actor=superuser, year=2027, file=file)
     assert refused.value.code == code
     assert refused.value.message
+    assert CalendarDay.objects.count() == count
+
+
+def test_an_excel_file_whose_sheet_is_damaged_is_refused(superuser):
+    # Given a workbook that opens but whose sheet breaks off half-way (read lazily, row by row)
+    good = xlsx_file([["日期", "类型", "名称"], ["2027-01-01", "休", "元旦"]]).read()
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    count = CalendarDay.objects.count()
+    # When it is imported, then it is refused as unreadable and nothing changes
+    with pytest.raises(ServiceError) as refused:
+        calendar_year_import(
+            actor=superuser, year=2027, file=SimpleUploadedFile("calendar.xlsx", damaged.getvalue())
+        )
+    assert refused.value.code == "calendar.file_unreadable"
     assert CalendarDay.objects.count() == count
 
 

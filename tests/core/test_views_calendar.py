@@ -1,6 +1,7 @@
 """The calendar pages as staff use them: view a year, edit a day, import a file, the home-page warning."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 import time_machine
@@ -37,6 +38,58 @@ def test_a_bad_year_shows_a_message_not_an_error(signed_in, city_staff):
     page = signed_in(city_staff).get(reverse("core:calendar"), {"year": "abc"}, follow=True)
     assert page.status_code == 200
     assert "is not a year" in page.content.decode()
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠٢٦", "99999999999999999999999"])
+def test_a_year_of_odd_digits_shows_a_message_not_an_error(signed_in, city_staff, year):
+    # "²".isdigit() is True, yet int("²") fails
+    client = signed_in(city_staff)
+    page = client.get(reverse("core:calendar"), {"year": year})
+    assert page.status_code == 200
+    assert "is not a year" in page.content.decode()
+    export = client.get(reverse("core:calendar_export"), {"year": year})
+    assert export.status_code == 302
+
+
+def test_the_working_day_counter_refuses_a_start_no_one_means(signed_in, city_staff):
+    # Given a start near the end of the calendar (date arithmetic would overflow)
+    page = signed_in(city_staff).get(reverse("core:calendar"), {"start": "9999-12-20", "days": 400})
+    # Then the form says what is wrong and keeps what was typed
+    assert page.status_code == 200
+    assert page.context["check_result"] is None
+    assert "Enter a date between 1900-01-01 and 2200-12-31." in page.context["check"].errors["start"]
+    assert 'value="9999-12-20"' in page.content.decode()
+
+
+def test_a_day_outside_the_calendar_years_is_refused(signed_in, city_staff):
+    response = signed_in(city_staff).post(
+        reverse("core:calendar_day_add"), {"date": "2150-01-01", "kind": "holiday", "name": "远"}
+    )
+    assert response.status_code == 200
+    assert "Enter a date in the years 2000 to 2100." in response.content.decode()
+    assert not CalendarDay.objects.filter(date=D(2150, 1, 1)).exists()
+
+
+def test_an_odd_date_in_the_add_link_opens_an_empty_form(signed_in, city_staff):
+    client = signed_in(city_staff)
+    for raw in ["9999-99-99", "²", "2026-03-03\x00"]:
+        page = client.get(reverse("core:calendar_day_add"), {"date": raw})
+        assert page.status_code == 200 and page.context["form"]["date"].value() is None
+    page = client.get(reverse("core:calendar_day_add"), {"date": "2026-03-03"})
+    assert page.context["form"]["date"].value() == D(2026, 3, 3)
+
+
+def test_deleting_a_day_someone_else_just_deleted_says_so(signed_in, superuser):
+    # Given the page has loaded the day, and another editor deletes it before this delete runs
+    stale = CalendarDay.objects.get(date=D(2026, 10, 10))
+    CalendarDay.objects.filter(pk=stale.pk).delete()
+    with mock.patch("lvzhi.core.views_calendar.get_object_or_404", return_value=stale):
+        response = signed_in(superuser).post(
+            reverse("core:calendar_day_delete", args=[stale.pk]), follow=True
+        )
+    # Then the year page says it is already gone, instead of an error page
+    assert response.status_code == 200
+    assert "someone else deleted it meanwhile" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["plain_user", "district_chair"])

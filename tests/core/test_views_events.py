@@ -164,6 +164,53 @@ def test_the_page_needs_a_fixed_number_of_queries(
     assert len(page.context["page"].object_list) == 50
 
 
+def test_actors_without_a_full_name_show_their_person_without_a_query_each(
+    signed_in, district, district_staff, django_assert_max_num_queries
+):
+    # Given fifty events by fifty accounts that have no full name but a person (a deputy's account)
+    for i in range(50):
+        actor = UserFactory(congress=district, full_name="", person=PersonFactory(congress=district))
+        record_event(actor=actor, kind=f"test.deputies.{i}", congress_id=district.pk)
+    client = signed_in(district_staff)
+    # When the log is read, then the page still needs a fixed number of queries and shows the people's names
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("core:event_list"), {"kind": "test.deputies"})
+    rows = page.context["page"].object_list
+    assert len(rows) == 50
+    assert all(e.actor.display_name == e.actor.person.name for e in rows)
+    assert rows[0].actor.person.name in page.content.decode()
+
+
+def test_a_date_no_one_means_is_refused_not_an_error(signed_in, district, district_staff, city_staff):
+    # Given an event today, and a filter up to the last day of year 9999 (one day more would overflow)
+    record_event(actor=city_staff, kind="test.far", congress_id=district.pk)
+    client = signed_in(district_staff)
+    page = client.get(reverse("core:event_list"), {"date_to": "9999-12-31", "kind": "test.far"})
+    # Then the form says which dates it takes, and the other filters still apply
+    assert page.status_code == 200
+    assert "Enter a date between 1900-01-01 and 2200-12-31." in page.content.decode()
+    assert "test.far" in page.content.decode()
+    early = client.get(reverse("core:event_list"), {"date_from": "0001-01-01"})
+    assert early.status_code == 200 and early.context["form"].errors["date_from"]
+    # and the selector itself takes any date
+    far = EventFilters(kind="test.far", date_from=dt.date(2000, 1, 1), date_to=dt.date.max)
+    assert kinds(event_list_visible_to(user=district_staff, filters=far)) == {"test.far"}
+
+
+def test_nul_bytes_in_the_filters_are_dropped(signed_in, district, district_staff, city_staff):
+    # PostgreSQL refuses a NUL byte in a text parameter; the filters drop it instead of failing.
+    record_event(actor=city_staff, kind="test.nul", congress_id=district.pk)
+    found = event_list_visible_to(
+        user=district_staff, filters=EventFilters(kind="test.n\x00ul", actor="a\x00")
+    )
+    assert list(found) == []
+    found = event_list_visible_to(user=district_staff, filters=EventFilters(kind="test.n\x00ul"))
+    assert kinds(found) == {"test.nul"}
+    page = signed_in(district_staff).get(reverse("core:event_list"), {"kind": "test.n\x00ul"})
+    assert page.status_code == 200
+    assert [e.kind for e in page.context["page"].object_list] == ["test.nul"]
+
+
 # --- events stay as written ---------------------------------------------------------------------
 
 
