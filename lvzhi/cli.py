@@ -8,8 +8,6 @@ import shutil
 import sys
 from pathlib import Path
 
-DEMO_PASSWORD_HINT = "lvzhi.demo.accounts"
-
 
 def _setup(demo: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lvzhi.settings")
@@ -55,7 +53,33 @@ def _prepare_database(verbosity: int = 0) -> None:
     call_command("createcachetable", verbosity=0)
 
 
+def _env_int(name: str, default: int) -> int:
+    """A whole number from the environment, read when a command needs it: a bad value is explained."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        print(
+            f"lvzhi: configuration error: {name} must be a whole number of 1 or more, not {raw!r}.",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    return value
+
+
 def cmd_demo(args) -> None:
+    # The demo is always embedded: an exported DATABASE_URL or REDIS_URL (of a real installation) is ignored,
+    # so the demo city never lands in a real database and --reset really starts over.
+    ignored = [name for name in ("DATABASE_URL", "REDIS_URL") if os.environ.pop(name, None)]
+    if ignored:
+        print(
+            f"lvzhi demo: ignoring {' and '.join(ignored)}; the demo always runs on its own embedded database.",
+            flush=True,
+        )
     home = Path(os.environ.get("LVZHI_HOME") or Path.cwd() / "var")
     if args.reset and home.exists():
         for name in ("lvzhi.sqlite3", "lvzhi.sqlite3-wal", "lvzhi.sqlite3-shm", "jobs.sqlite3", "media"):
@@ -106,6 +130,8 @@ def cmd_demo(args) -> None:
 
 
 def cmd_serve(args) -> None:
+    port = args.port if args.port is not None else _env_int("PORT", 8000)
+    workers = args.workers if args.workers is not None else _env_int("WEB_CONCURRENCY", 2)
     _setup()
     from django.core.management import call_command
 
@@ -121,9 +147,9 @@ def cmd_serve(args) -> None:
         "gunicorn",
         "lvzhi.wsgi:application",
         "--bind",
-        f"{args.host}:{args.port}",
+        f"{args.host}:{port}",
         "--workers",
-        str(args.workers),
+        str(workers),
         "--access-logfile",
         "-",
         "--timeout",
@@ -174,8 +200,9 @@ def main(argv: list[str] | None = None) -> None:
 
     serve = sub.add_parser("serve", help="run the site under gunicorn (production)")
     serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    # Defaults from $PORT and $WEB_CONCURRENCY, read by `serve` itself: a bad value must not break other commands.
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT, or 8000")
+    serve.add_argument("--workers", type=int, default=None, help="default: $WEB_CONCURRENCY, or 2")
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
 
     worker = sub.add_parser("worker", help="run background jobs")

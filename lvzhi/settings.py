@@ -25,6 +25,30 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of 1 or more, not {raw!r}.")
+    return value
+
+
+def _writable_dir(path: Path) -> Path:
+    """Create a directory lvzhi writes to, or say which one and how to choose another."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"cannot create {path} ({exc.strerror or exc}): set LVZHI_HOME to a writable directory."
+        ) from None
+    return path
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEMO or TESTING:
@@ -37,7 +61,9 @@ if not SECRET_KEY:
 
 # DEBUG may be on in demo mode and nowhere else.
 DEBUG = DEMO and _flag("DEBUG", True)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
+# Any host name in demo and tests; elsewhere only this machine unless ALLOWED_HOSTS names the site's hosts.
+_DEFAULT_HOSTS = "*" if (DEMO or TESTING) else "localhost,127.0.0.1,[::1]"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", _DEFAULT_HOSTS).split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -102,7 +128,7 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        HOME.mkdir(parents=True, exist_ok=True)
+        _writable_dir(HOME)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": HOME / "lvzhi.sqlite3",
@@ -154,7 +180,7 @@ elif REDIS_URL:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 else:
-    HOME.mkdir(parents=True, exist_ok=True)
+    _writable_dir(HOME)
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "lvzhi",
@@ -191,9 +217,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "signin"
 
 # Level-3 classified protection (等保三级) defaults; each is a setting.
-LVZHI_MAX_FAILED_SIGNINS = int(os.environ.get("LVZHI_MAX_FAILED_SIGNINS", 5))
-LVZHI_LOCKOUT_MINUTES = int(os.environ.get("LVZHI_LOCKOUT_MINUTES", 30))
-LVZHI_IDLE_MINUTES = int(os.environ.get("LVZHI_IDLE_MINUTES", 30))
+LVZHI_MAX_FAILED_SIGNINS = _positive_int("LVZHI_MAX_FAILED_SIGNINS", 5)
+LVZHI_LOCKOUT_MINUTES = _positive_int("LVZHI_LOCKOUT_MINUTES", 30)
+LVZHI_IDLE_MINUTES = _positive_int("LVZHI_IDLE_MINUTES", 30)
 LVZHI_SECURITY_EVENT_RETENTION_DAYS = 183
 
 AXES_FAILURE_LIMIT = LVZHI_MAX_FAILED_SIGNINS
@@ -231,7 +257,7 @@ USE_TZ = True
 # --- files -----------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request when it is missing
+_writable_dir(STATIC_ROOT)  # WhiteNoise warns on every request when it is missing
 MEDIA_URL = "media/"
 MEDIA_ROOT = HOME / "media"
 STORAGES = {
