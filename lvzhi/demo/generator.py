@@ -1377,7 +1377,7 @@ def write_plan(plan: Plan, *, progress: bool = False, desc: str = "") -> dict[st
                         actor=None, name=c.name, short_name=c.short_name, level=c.level,
                         region_name=c.region_name, region_code=c.region_code,
                         parent=congresses[c.parent] if c.parent is not None else None,
-                        has_standing_committee=c.has_sc,
+                        has_standing_committee=c.has_sc, system=True,
                     )
                 )  # fmt: skip
             w.tick(len(congresses) * 2)

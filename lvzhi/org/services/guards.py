@@ -15,10 +15,14 @@ from ..permissions import can_manage_congress
 
 
 def require_manage(actor, congress_id: int | None) -> None:
-    """Staff act on their own congress's records only; a site administrator anywhere."""
+    """Staff act on their own congress's records only; a site administrator anywhere.
+
+    The one check of every org and station write (the pages call it too, through org.refusals)."""
     if not can_manage_congress(actor, congress_id):
         raise ServiceError(
-            "not_allowed", _("Only the deputy-affairs staff of this congress may change its records.")
+            "not_allowed",
+            _("Only the deputy-affairs staff of this congress may change its records."),
+            status=403,
         )
 
 

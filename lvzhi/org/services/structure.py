@@ -13,6 +13,37 @@ from lvzhi.core.errors import ServiceError
 from ..models import Congress, ElectoralUnit, Session, Term
 from .guards import apply_changes, require_manage, require_ordered, require_text
 
+# The levels from the top down: a congress sits exactly one level below its parent.
+LEVELS = [
+    Congress.Level.NATIONAL,
+    Congress.Level.PROVINCE,
+    Congress.Level.CITY,
+    Congress.Level.COUNTY,
+    Congress.Level.TOWNSHIP,
+]
+
+
+def _check_congress(*, actor, level: str, parent: Congress | None, system: bool) -> None:
+    if system and actor is not None:
+        raise ValueError("system=True builds congresses with no actor; a person's request checks the actor")
+    if level not in LEVELS:
+        raise ServiceError("bad_level", _("Choose a level from the list."), field="level")
+    if not system:
+        # Staff of the parent add below it; with no parent (a new tree) only a site administrator passes.
+        require_manage(actor, parent.pk if parent is not None else None)
+    if parent is None:
+        return
+    below = LEVELS.index(parent.level) + 1
+    if below == len(LEVELS):
+        raise ServiceError("bad_level", _("No congress sits below a township congress."), field="parent")
+    if level != LEVELS[below]:
+        raise ServiceError(
+            "bad_level",
+            _("A congress below %(parent)s must be at the level %(level)s.")
+            % {"parent": parent.name, "level": Congress.Level(LEVELS[below]).label},
+            field="level",
+        )
+
 
 @transaction.atomic
 def congress_create(
@@ -25,7 +56,18 @@ def congress_create(
     parent: Congress | None = None,
     region_code: str = "",
     has_standing_committee: bool = True,
+    system: bool = False,
 ) -> Congress:
+    """Add a congress below `parent` (exactly one level down), or a top-level one.
+
+    The actor is a site administrator or the staff of the parent congress; only an administrator adds a
+    top-level congress. `system=True` is for the demo generator alone, which builds a whole tree with no
+    actor: it skips the actor's check, never the level's.
+    """
+    _check_congress(actor=actor, level=level, parent=parent, system=system)
+    name = require_text(name, "name", _("Name"))
+    short_name = require_text(short_name, "short_name", _("Short name"))
+    region_name = require_text(region_name, "region_name", _("Region"))
     congress = Congress.objects.create(
         name=name,
         short_name=short_name,
