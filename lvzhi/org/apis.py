@@ -6,11 +6,13 @@ People are shown by their basics only: never a mobile number.
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
+
+from lvzhi.core.params import clean_query
 
 from . import selectors
 from .models import Committee, Congress, DeputyGroup, Unit
@@ -247,18 +249,15 @@ def deputy_list(
 ):
     """Deputy mandates in your scope. `q` searches name and occupation; `station=none` lists deputies in
     no station; `current=false` includes ended mandates."""
-    qs = selectors.mandate_list_visible_to(user=request.auth)
-    if current:
-        qs = qs.current()
-    q = q.strip()
-    if q:
-        qs = qs.filter(Q(person__name__contains=q) | Q(person__occupation__contains=q))
-    if congress is not None:
-        qs = qs.filter(congress_id=congress)
-    if station == "none":
-        qs = qs.filter(station_assignments__isnull=True)
-    if grassroots is not None:
-        qs = qs.filter(is_grassroots=grassroots)
+    # The deputy list page's search, so the page and the API cannot drift apart.
+    filters = selectors.DeputyFilters(
+        q=clean_query(q),
+        congress_id=congress,
+        status="current" if current else "all",
+        grassroots="" if grassroots is None else ("yes" if grassroots else "no"),
+        station_none=station == "none",
+    )
+    qs = selectors.deputy_search(user=request.auth, filters=filters)
     return qs.order_by("congress__path", "person__name", "pk")
 
 

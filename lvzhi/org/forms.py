@@ -93,6 +93,13 @@ class DeputyForm(forms.Form):
     def person_data(self) -> dict:
         return {k: self.cleaned_data.get(k) for k in self.PERSON_FIELDS}
 
+    def keep_person_details(self, person: Person) -> None:
+        """Show the details another congress registered without letting them be changed (blank ones stay
+        open to fill in); a disabled field submits its initial value whatever the browser sends."""
+        for key in self.PERSON_FIELDS:
+            if getattr(person, key) not in (None, ""):
+                self.fields[key].disabled = True
+
     @classmethod
     def initial_for(cls, mandate: Mandate) -> dict:
         person = mandate.person

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from lvzhi.core.params import clean_query, parse_id
+
 from .fields import SubjectField
 from .models import (
     Committee,
@@ -206,20 +208,17 @@ class DeputyFilters:
 
     @classmethod
     def from_query(cls, params) -> DeputyFilters:
-        def number(key):
-            raw = (params.get(key) or "").strip()
-            return int(raw) if raw.isdigit() else None
-
+        """The filters of a query string; anything odd in it is ignored, never an error."""
         status = params.get("status", "current")
         grassroots = params.get("grassroots", "")
         return cls(
-            q=(params.get("q") or "").strip(),
-            congress_id=number("congress"),
-            term_id=number("term"),
+            q=clean_query(params.get("q")),
+            congress_id=parse_id(params.get("congress")),
+            term_id=parse_id(params.get("term")),
             status=status if status in {"current", "ended", "all"} else "current",
             grassroots=grassroots if grassroots in {"yes", "no"} else "",
             station_none=params.get("station") == "none",
-            group_id=number("group"),
+            group_id=parse_id(params.get("group")),
             field=params.get("field", "") if params.get("field", "") in SubjectField.values else "",
         )
 
@@ -232,17 +231,18 @@ def deputy_search(*, user, filters: DeputyFilters) -> QuerySet[Mandate]:
         qs = qs.current(today)
     elif filters.status == "ended":
         qs = qs.filter(end_date__lt=today)
-    if filters.q:
-        qs = qs.filter(Q(person__name__contains=filters.q) | Q(person__occupation__contains=filters.q))
-    if filters.congress_id:
+    q = clean_query(filters.q)
+    if q:
+        qs = qs.filter(Q(person__name__contains=q) | Q(person__occupation__contains=q))
+    if filters.congress_id is not None:
         qs = qs.filter(congress_id=filters.congress_id)
-    if filters.term_id:
+    if filters.term_id is not None:
         qs = qs.filter(term_id=filters.term_id)
     if filters.grassroots:
         qs = qs.filter(is_grassroots=filters.grassroots == "yes")
     if filters.station_none:
         qs = qs.filter(station_assignments__isnull=True)
-    if filters.group_id:
+    if filters.group_id is not None:
         # SECURITY: the group must itself be visible, or membership could be probed by id.
         group = group_list_visible_to(user=user).filter(pk=filters.group_id).values("pk")
         qs = qs.filter(group_memberships__group_id__in=group)

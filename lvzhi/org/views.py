@@ -12,5 +12,6 @@ from . import selectors
 
 @login_required
 def congress_list(request):
-    congresses = selectors.congress_list_visible_to(user=request.user)
+    # The list names each congress's parent: one join, not a query per row.
+    congresses = selectors.congress_list_visible_to(user=request.user).select_related("parent")
     return render(request, "org/congress_list.html", {"congresses": congresses})

@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lvzhi.core.audit import timeline_for
+from lvzhi.core.audit import record_security_event, timeline_for
 from lvzhi.core.errors import ServiceError
+from lvzhi.core.events import PERSONAL_DATA_VIEWED
+from lvzhi.core.params import clean_query, parse_id
 from lvzhi.stations.selectors import station_list_visible_to
 
 from . import selectors
@@ -50,6 +52,8 @@ from .forms import (
 )
 from .models import CommitteeMembership, CongressSetting, GroupMembership, Mandate
 from .permissions import can_manage_congress
+from .privacy import mask_mobile, normalise_mobile
+from .refusals import get_managed_or_404, refuse_in_message, refuse_on_form, require_manage_or_403
 from .services import committees as committee_services
 from .services import groups as group_services
 from .services import people as people_services
@@ -64,32 +68,10 @@ SEARCH_LIMIT = 20
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _require_manage(user, congress_id: int) -> None:
-    """Readers of a record who may not change it get 403 (a record they cannot see was already a 404)."""
-    if not can_manage_congress(user, congress_id):
-        raise PermissionDenied
-
-
-def _refuse(form, exc: ServiceError) -> None:
-    """Put a refused step's message on the form (on its field when the service named one)."""
-    if exc.code == "not_allowed":
-        raise PermissionDenied(exc.message)
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def _form_page(request, *, form, title: str, back: str, submit: str | None = None, **extra):
     context = {"form": form, "title": title, "back": back, "submit": submit or _("Save")}
     context.update(extra)
     return render(request, "org/manage_form.html", context)
-
-
-def _posted_id(request, key: str) -> int | None:
-    raw = (request.POST.get(key) or request.GET.get(key) or "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
-def _mask_mobile(mobile: str) -> str:
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) >= 7 else ("*" * len(mobile))
 
 
 # --- congresses ---------------------------------------------------------------------------------
@@ -107,9 +89,11 @@ def congress_detail(request, pk: int):
         "children": visible.filter(parent=congress),
         "period": selectors.congress_period_on(congress=congress, day=today),
         "terms": congress.terms.prefetch_related("sessions").order_by("-start_date"),
-        "committees": congress.committees.prefetch_related(
-            Prefetch("memberships", queryset=current_members, to_attr="current_members")
-        ),
+        # SECURITY: a reader of the congress is not necessarily a reader of its committees.
+        "committees": selectors.committee_list_visible_to(user=request.user)
+        .filter(congress=congress)
+        .prefetch_related(Prefetch("memberships", queryset=current_members, to_attr="current_members"))
+        .order_by("kind", "pk"),
         "electoral_units": congress.electoral_units.select_related("lower_congress"),
         "can_manage": can_manage_congress(request.user, congress.pk),
         "events": timeline_for(congress)[:30],
@@ -119,9 +103,8 @@ def congress_detail(request, pk: int):
 
 
 def _managed_congress(request, pk: int):
-    congress = get_object_or_404(selectors.congress_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, congress.pk)
-    return congress
+    visible = selectors.congress_list_visible_to(user=request.user)
+    return get_managed_or_404(visible, user=request.user, pk=pk, congress_id_of=lambda congress: congress.pk)
 
 
 @login_required
@@ -132,7 +115,7 @@ def term_create(request, pk: int):
         try:
             term = structure_services.term_create(actor=request.user, congress=congress, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Term %(number)s added.") % {"number": term.number})
             return redirect("org:congress_detail", congress.pk)
@@ -147,14 +130,14 @@ def term_create(request, pk: int):
 @login_required
 def term_edit(request, pk: int):
     term = get_object_or_404(selectors.term_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, term.congress_id)
+    require_manage_or_403(request.user, term.congress_id)
     initial = {"number": term.number, "start_date": term.start_date, "end_date": term.end_date}
     form = TermForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             structure_services.term_update(actor=request.user, term=term, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Term saved."))
             return redirect("org:congress_detail", term.congress_id)
@@ -170,14 +153,14 @@ def term_edit(request, pk: int):
 @login_required
 def session_create(request, pk: int):
     term = get_object_or_404(selectors.term_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, term.congress_id)
+    require_manage_or_403(request.user, term.congress_id)
     next_number = (term.sessions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     form = SessionForm(request.POST or None, initial={"number": next_number})
     if request.method == "POST" and form.is_valid():
         try:
             structure_services.session_create(actor=request.user, term=term, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Session added."))
             return redirect("org:congress_detail", term.congress_id)
@@ -195,14 +178,14 @@ def session_create(request, pk: int):
 def session_edit(request, pk: int):
     session = get_object_or_404(selectors.session_list_visible_to(user=request.user), pk=pk)
     congress_id = session.term.congress_id
-    _require_manage(request.user, congress_id)
+    require_manage_or_403(request.user, congress_id)
     initial = {"number": session.number, "start_date": session.start_date, "end_date": session.end_date}
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             structure_services.session_update(actor=request.user, session=session, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Session saved."))
             return redirect("org:congress_detail", congress_id)
@@ -225,7 +208,7 @@ def electoral_unit_create(request, pk: int):
                 actor=request.user, congress=congress, **form.cleaned_data
             )
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Electoral unit added."))
             return redirect("org:congress_detail", congress.pk)
@@ -240,7 +223,7 @@ def electoral_unit_create(request, pk: int):
 @login_required
 def electoral_unit_edit(request, pk: int):
     unit = get_object_or_404(selectors.electoral_unit_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, unit.congress_id)
+    require_manage_or_403(request.user, unit.congress_id)
     initial = {"kind": unit.kind, "name": unit.name, "lower_congress": unit.lower_congress_id}
     form = ElectoralUnitForm(request.POST or None, initial=initial, congress=unit.congress)
     if request.method == "POST" and form.is_valid():
@@ -249,7 +232,7 @@ def electoral_unit_edit(request, pk: int):
                 actor=request.user, electoral_unit=unit, **form.cleaned_data
             )
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Electoral unit saved."))
             return redirect("org:congress_detail", unit.congress_id)
@@ -275,7 +258,7 @@ def committee_create(request, pk: int):
                 actor=request.user, congress=congress, **form.cleaned_data
             )
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Committee added."))
             return redirect("org:committee_detail", committee.pk)
@@ -290,7 +273,7 @@ def committee_create(request, pk: int):
 @login_required
 def committee_edit(request, pk: int):
     committee = get_object_or_404(selectors.committee_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, committee.congress_id)
+    require_manage_or_403(request.user, committee.congress_id)
     initial = {
         "kind": committee.kind,
         "name": committee.name,
@@ -302,7 +285,7 @@ def committee_edit(request, pk: int):
         try:
             committee_services.committee_update(actor=request.user, committee=committee, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Committee saved."))
             return redirect("org:committee_detail", committee.pk)
@@ -316,7 +299,7 @@ def committee_detail(request, pk: int):
     """A committee, its members, and (for its congress's staff) adding a member found by name."""
     committee = get_object_or_404(selectors.committee_list_visible_to(user=request.user), pk=pk)
     can_manage = can_manage_congress(request.user, committee.congress_id)
-    q = request.GET.get("q", "").strip()
+    q = clean_query(request.GET.get("q"))
     people = selectors.person_list_visible_to(user=request.user).select_related("congress")
     form = None
     if can_manage:
@@ -328,20 +311,20 @@ def committee_detail(request, pk: int):
                         actor=request.user, committee=committee, **form.cleaned_data
                     )
                 except ServiceError as exc:
-                    _refuse(form, exc)
+                    refuse_on_form(form, exc)
                 else:
                     messages.success(request, _("Member added."))
                     return redirect("org:committee_detail", committee.pk)
             # Keep the person choices the staff searched among, with what they picked.
             form.fields["person"].queryset = people.filter(
-                Q(name__contains=q) | Q(pk=_posted_id(request, "person") or 0)
+                Q(name__contains=q) | Q(pk=parse_id(request.POST.get("person")) or 0)
             )[:SEARCH_LIMIT]
         elif q:
             form = CommitteeMemberForm(
                 people=people.filter(name__contains=q).order_by("name", "pk")[:SEARCH_LIMIT]
             )
     elif request.method == "POST":
-        raise PermissionDenied
+        require_manage_or_403(request.user, committee.congress_id)
     memberships = committee.memberships.select_related("person").order_by("end_date", "position", "pk")
     return render(
         request,
@@ -363,7 +346,7 @@ def committee_detail(request, pk: int):
 @require_POST
 def committee_member_end(request, pk: int):
     membership = get_object_or_404(selectors.committee_membership_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, membership.committee.congress_id)
+    require_manage_or_403(request.user, membership.committee.congress_id)
     form = EndDateForm(request.POST)
     if form.is_valid():
         try:
@@ -371,7 +354,7 @@ def committee_member_end(request, pk: int):
                 actor=request.user, membership=membership, end_date=form.cleaned_data["end_date"]
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            refuse_in_message(request, exc)
         else:
             messages.success(request, _("Membership ended."))
     else:
@@ -397,7 +380,7 @@ def congress_settings(request, pk: int):
     can_manage = can_manage_congress(request.user, congress.pk)
     bound_key, bound_form, bound_error = None, None, ""
     if request.method == "POST":
-        _require_manage(request.user, congress.pk)
+        require_manage_or_403(request.user, congress.pk)
         key, action = request.POST.get("key", ""), request.POST.get("action", "set")
         definition = DEFINITIONS.get(key)
         if definition is None:
@@ -432,8 +415,8 @@ def congress_settings(request, pk: int):
                     messages.success(request, _("Setting saved."))
                     return redirect("org:congress_settings", congress.pk)
         except ServiceError as exc:
-            if exc.code == "not_allowed":
-                raise PermissionDenied from None
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from None
             if bound_form is None:
                 messages.error(request, exc.message)
                 return redirect("org:congress_settings", congress.pk)
@@ -502,19 +485,57 @@ def deputy_list(request):
     )
 
 
+# Personal details a deputy's page masks until the managing staff ask to see them (a security event).
+REVEALABLE = ("mobile", "birth_date")
+
+
+def _record_personal_data_view(request, person) -> list[str]:
+    """Record that `request.user` sees `person`'s mobile and birth date unmasked; the fields shown."""
+    fields = [f for f in REVEALABLE if getattr(person, f)]
+    if fields:
+        record_security_event(
+            actor=request.user,
+            kind=PERSONAL_DATA_VIEWED,
+            request=request,
+            target=person,
+            payload={"person": person.pk, "fields": fields},
+        )
+    return fields
+
+
 @login_required
 def deputy_detail(request, pk: int):
+    """A deputy: the person and the mandate. The mobile is masked for every reader and the birth date shown
+    to the managing staff only as a year; they may show both in full (a POST), which is recorded."""
     user = request.user
     visible = selectors.mandate_list_visible_to(user=user)
     mandate = get_object_or_404(visible, pk=pk)
     person = mandate.person
     can_manage = can_manage_congress(user, mandate.congress_id)
+    revealed: list[str] = []
+    if request.method == "POST":
+        require_manage_or_403(user, mandate.congress_id)
+        if request.POST.get("reveal") != "1":
+            return redirect("org:deputy_detail", mandate.pk)
+        revealed = _record_personal_data_view(request, person)
     stations = list(mandate.stations.select_related("congress"))
     visible_stations = set(
         station_list_visible_to(user=user)
         .filter(pk__in=[s.pk for s in stations])
         .values_list("pk", flat=True)
     )
+    groups = list(mandate.groups.select_related("congress").order_by("name", "pk"))
+    # SECURITY: a group the reader cannot open is named without a link.
+    visible_groups = set(
+        selectors.group_list_visible_to(user=user)
+        .filter(pk__in=[g.pk for g in groups])
+        .values_list("pk", flat=True)
+    )
+    birth_date = ""
+    if can_manage and person.birth_date:
+        birth_date = (
+            person.birth_date.isoformat() if "birth_date" in revealed else f"{person.birth_date.year}-**-**"
+        )
     today = timezone.localdate()
     return render(
         request,
@@ -522,12 +543,14 @@ def deputy_detail(request, pk: int):
         {
             "mandate": mandate,
             "person": person,
-            # Full personal details for the staff who manage the deputy; masked for other readers.
-            "mobile": person.mobile if can_manage else _mask_mobile(person.mobile),
+            "mobile": person.mobile if "mobile" in revealed else mask_mobile(person.mobile),
             "show_birth_date": can_manage,
+            "birth_date": birth_date,
+            "can_reveal": can_manage and not revealed and any(getattr(person, f) for f in REVEALABLE),
+            "revealed": bool(revealed),
             "others": visible.filter(person_id=person.pk).exclude(pk=pk),
             "stations": [(s, s.pk in visible_stations) for s in stations],
-            "groups": mandate.groups.select_related("congress"),
+            "groups": [(g, g.pk in visible_groups) for g in groups],
             "leaves": mandate.leaves.all(),
             "seats": selectors.committee_membership_list_visible_to(user=user).filter(person=person),
             "field_labels": [SubjectField(f).label for f in mandate.fields if f in SubjectField.values],
@@ -554,7 +577,7 @@ def deputy_create(request):
     matches = None
     if request.method == "POST" and form.is_valid():
         existing = None
-        existing_id = _posted_id(request, "existing_person")
+        existing_id = parse_id(request.POST.get("existing_person"))
         if existing_id:
             existing = selectors.person_list_visible_to(user=user).filter(pk=existing_id).first()
             if existing is None:
@@ -573,11 +596,13 @@ def deputy_create(request):
                     existing_person=existing,
                 )
             except ServiceError as exc:
-                _refuse(form, exc)
+                refuse_on_form(form, exc)
                 if exc.code == "person_exists":
                     matches = (
                         selectors.person_matches_visible_to(
-                            user=user, name=data["name"].strip(), mobile=data["mobile"].strip()
+                            user=user,
+                            name=data["name"].strip(),
+                            mobile=normalise_mobile(data["mobile"]) or "",
                         )
                         .select_related("congress")
                         .prefetch_related(
@@ -600,20 +625,25 @@ def deputy_create(request):
 
 
 def _managed_mandate(request, pk: int) -> Mandate:
-    mandate = get_object_or_404(selectors.mandate_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, mandate.congress_id)
-    return mandate
+    return get_managed_or_404(selectors.mandate_list_visible_to(user=request.user), user=request.user, pk=pk)
 
 
 @login_required
 def deputy_edit(request, pk: int):
+    """Edit a deputy. The form shows the person's mobile and birth date in full, so rendering it is recorded;
+    staff of another congress than the one that registered the person only fill in blank details."""
     mandate = _managed_mandate(request, pk)
+    person = mandate.person
     form = DeputyForm(
         request.POST or None,
         initial=DeputyForm.initial_for(mandate),
         managed=[mandate.congress],
         with_term=False,
     )
+    # The person's details belong to the congress that registered them (deputy_update keeps them too).
+    details_kept = not can_manage_congress(request.user, person.congress_id)
+    if details_kept:
+        form.keep_person_details(person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -627,18 +657,21 @@ def deputy_edit(request, pk: int):
                 fields=data["fields"],
             )
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Deputy saved."))
             return redirect("org:deputy_detail", mandate.pk)
+    _record_personal_data_view(request, person)
     return render(
         request,
         "org/deputy_form.html",
         {
             "form": form,
-            "title": _("Edit %(name)s") % {"name": mandate.person.name},
+            "title": _("Edit %(name)s") % {"name": person.name},
             "back": reverse("org:deputy_detail", args=[mandate.pk]),
             "mandate": mandate,
+            "details_kept": details_kept,
+            "registered_by": person.congress,
         },
     )
 
@@ -653,7 +686,7 @@ def deputy_end(request, pk: int):
         try:
             people_services.mandate_end(actor=request.user, mandate=mandate, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("The mandate is ended."))
             return redirect("org:deputy_detail", mandate.pk)
@@ -675,7 +708,7 @@ def deputy_leave(request, pk: int):
         try:
             people_services.mandate_leave_record(actor=request.user, mandate=mandate, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Leave recorded."))
             return redirect("org:deputy_detail", mandate.pk)
@@ -695,10 +728,10 @@ def deputy_leave(request, pk: int):
 def unit_list(request):
     user = request.user
     qs = selectors.unit_list_visible_to(user=user)
-    q = request.GET.get("q", "").strip()
+    q = clean_query(request.GET.get("q"))
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(short_name__contains=q))
-    congress = _posted_id(request, "congress")
+    congress = parse_id(request.GET.get("congress"))
     if congress:
         qs = qs.filter(congress_id=congress)
     state = request.GET.get("state", "active")
@@ -733,7 +766,7 @@ def unit_create(request):
         try:
             unit_services.unit_create(actor=request.user, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Unit added."))
             return redirect("org:unit_list")
@@ -743,14 +776,14 @@ def unit_create(request):
 @login_required
 def unit_edit(request, pk: int):
     unit = get_object_or_404(selectors.unit_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, unit.congress_id)
+    require_manage_or_403(request.user, unit.congress_id)
     initial = {"kind": unit.kind, "name": unit.name, "short_name": unit.short_name}
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             unit_services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Unit saved."))
             return redirect("org:unit_list")
@@ -765,12 +798,12 @@ def unit_edit(request, pk: int):
 @require_POST
 def unit_set_active(request, pk: int):
     unit = get_object_or_404(selectors.unit_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, unit.congress_id)
+    require_manage_or_403(request.user, unit.congress_id)
     active = request.POST.get("active") == "1"
     try:
         unit_services.unit_set_active(actor=request.user, unit=unit, active=active)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        refuse_in_message(request, exc)
     else:
         messages.success(request, _("Unit reactivated.") if active else _("Unit deactivated."))
     return redirect("org:unit_edit", unit.pk)
@@ -783,10 +816,10 @@ def unit_set_active(request, pk: int):
 def group_list(request):
     user = request.user
     qs = selectors.group_list_visible_to(user=user).annotate(member_count=Count("memberships"))
-    q = request.GET.get("q", "").strip()
+    q = clean_query(request.GET.get("q"))
     if q:
         qs = qs.filter(name__contains=q)
-    congress = _posted_id(request, "congress")
+    congress = parse_id(request.GET.get("congress"))
     if congress:
         qs = qs.filter(congress_id=congress)
     page = Paginator(qs.order_by("congress__path", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -813,7 +846,7 @@ def group_create(request):
         try:
             group = group_services.group_create(actor=request.user, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Group added."))
             return redirect("org:group_detail", group.pk)
@@ -823,13 +856,13 @@ def group_create(request):
 @login_required
 def group_edit(request, pk: int):
     group = get_object_or_404(selectors.group_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, group.congress_id)
+    require_manage_or_403(request.user, group.congress_id)
     form = GroupForm(request.POST or None, initial={"kind": group.kind, "name": group.name})
     if request.method == "POST" and form.is_valid():
         try:
             group_services.group_update(actor=request.user, group=group, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Group saved."))
             return redirect("org:group_detail", group.pk)
@@ -839,14 +872,20 @@ def group_edit(request, pk: int):
 @login_required
 def group_detail(request, pk: int):
     user = request.user
-    group = get_object_or_404(selectors.group_list_visible_to(user=user), pk=pk)
+    group = get_object_or_404(
+        selectors.group_list_visible_to(user=user).annotate(member_count=Count("memberships")), pk=pk
+    )
     can_manage = can_manage_congress(user, group.congress_id)
+    # SECURITY: reading a group is not reading its members (a deputy reads their group and themself); list
+    # the members the reader may read, as the API does.
     members = (
-        GroupMembership.objects.filter(group=group)
+        GroupMembership.objects.filter(
+            group=group, mandate__in=selectors.mandate_list_visible_to(user=user).values("pk")
+        )
         .select_related("mandate__person", "mandate__congress")
         .order_by("mandate__congress__path", "mandate__person__name", "pk")
     )
-    q = request.GET.get("q", "").strip()
+    q = clean_query(request.GET.get("q"))
     candidates = []
     if can_manage and q:
         candidates = (
@@ -862,6 +901,8 @@ def group_detail(request, pk: int):
         {
             "group": group,
             "members": members,
+            "leader_readable": group.leader_id is not None
+            and selectors.mandate_list_visible_to(user=user).filter(pk=group.leader_id).exists(),
             "can_manage": can_manage,
             "q": q,
             "candidates": candidates,
@@ -872,8 +913,8 @@ def group_detail(request, pk: int):
 
 def _group_action(request, pk: int, action) -> object:
     group = get_object_or_404(selectors.group_list_visible_to(user=request.user), pk=pk)
-    _require_manage(request.user, group.congress_id)
-    mandate_id = _posted_id(request, "mandate")
+    require_manage_or_403(request.user, group.congress_id)
+    mandate_id = parse_id(request.POST.get("mandate"))
     mandate = None
     if mandate_id:
         mandate = selectors.mandate_list_visible_to(user=request.user).filter(pk=mandate_id).first()
@@ -883,7 +924,7 @@ def _group_action(request, pk: int, action) -> object:
     try:
         message = action(group, mandate)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        refuse_in_message(request, exc)
     else:
         messages.success(request, message)
     return redirect("org:group_detail", group.pk)

@@ -10,7 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from lvzhi.org.apis import MAX_LIMIT, CongressRef
 
 from .models import Station
-from .selectors import station_list_visible_to
+from .selectors import station_list_visible_to, station_search
 
 router = Router(tags=["stations"])
 
@@ -68,15 +68,14 @@ def station_list(
     active: bool | None = None,
 ):
     """Stations in your scope. `deputies=none` lists stations no deputy has entered."""
-    qs = _stations(request)
-    if congress is not None:
-        qs = qs.filter(congress_id=congress)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if deputies == "none":
-        qs = qs.filter(assignments__isnull=True)
-    if active is not None:
-        qs = qs.filter(is_active=active)
+    # The station list page's search, so the page and the API cannot drift apart.
+    qs = station_search(
+        user=request.auth,
+        congress_id=congress,
+        kind=kind or "",
+        no_deputies=deputies == "none",
+        active=active,
+    )
     return qs.order_by("congress__path", "name", "pk")
 
 

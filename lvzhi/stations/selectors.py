@@ -3,8 +3,9 @@
 # SECURITY: every station page and endpoint fetches through here.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from lvzhi.core.params import clean_query
 from lvzhi.org.scope import scope_for
 
 from .models import Station
@@ -22,18 +23,27 @@ def station_list_visible_to(*, user) -> QuerySet[Station]:
 
 
 def station_search(
-    *, user, q: str = "", congress_id: int | None = None, kind: str = "", no_deputies: bool = False
+    *,
+    user,
+    q: str = "",
+    congress_id: int | None = None,
+    kind: str = "",
+    no_deputies: bool = False,
+    active: bool | None = None,
 ) -> QuerySet[Station]:
-    """Stations in the user's scope for the list page, each with its number of deputies (one query)."""
+    """Stations in the user's scope for the list page and the API, each with its number of deputies."""
     qs = station_list_visible_to(user=user).annotate(deputy_count=Count("assignments", distinct=True))
+    q = clean_query(q)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(address__contains=q))
-    if congress_id:
+    if congress_id is not None:
         qs = qs.filter(congress_id=congress_id)
     if kind in Station.Kind.values:
         qs = qs.filter(kind=kind)
     if no_deputies:
         qs = qs.filter(assignments__isnull=True)
+    if active is not None:
+        qs = qs.filter(is_active=active)
     return qs
 
 
@@ -62,4 +72,26 @@ def station_deputy_candidates(*, user, station: Station) -> QuerySet:
     serving_above = Mandate.objects.current().filter(congress_id__in=above).values("pk")
     return Mandate.objects.filter(Q(pk__in=visible) | Q(pk__in=serving_above)).select_related(
         "person", "congress", "term"
+    )
+
+
+def station_candidate_search(*, user, station: Station, q: str) -> QuerySet:
+    """Serving deputies named like `q` who may be entered into `station` and are not in it yet.
+
+    Each row says whether the user may read the mandate (`readable`): a deputy of a congress above is found
+    by name to be entered, but their details (employer and position) stay with those who may read them.
+    """
+    from lvzhi.org.selectors import mandate_list_visible_to
+
+    q = clean_query(q)
+    if not q:
+        return station_deputy_candidates(user=user, station=station).none()
+    visible = mandate_list_visible_to(user=user).filter(pk=OuterRef("pk"))
+    return (
+        station_deputy_candidates(user=user, station=station)
+        .current()
+        .filter(person__name__contains=q)
+        .exclude(station_assignments__station=station)
+        .annotate(readable=Exists(visible))
+        .order_by("congress__path", "person__name", "pk")
     )

@@ -13,34 +13,31 @@ from django.views.decorators.http import require_POST
 
 from lvzhi.core.audit import timeline_for
 from lvzhi.core.errors import ServiceError
+from lvzhi.core.params import clean_query, parse_id
 from lvzhi.org import selectors as org_selectors
 from lvzhi.org.permissions import can_manage_congress
+from lvzhi.org.refusals import get_managed_or_404, refuse_in_message, refuse_on_form
 
 from . import services
 from .forms import StationForm
 from .models import Station
-from .selectors import station_deputies, station_deputy_candidates, station_list_visible_to, station_search
+from .selectors import (
+    station_candidate_search,
+    station_deputies,
+    station_deputy_candidates,
+    station_list_visible_to,
+    station_search,
+)
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
 
 
-def _id(raw) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
-def _refuse(form, exc: ServiceError) -> None:
-    if exc.code == "not_allowed":
-        raise PermissionDenied(exc.message)
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def station_list(request):
     user = request.user
-    q = request.GET.get("q", "").strip()
-    congress = _id(request.GET.get("congress"))
+    q = clean_query(request.GET.get("q"))
+    congress = parse_id(request.GET.get("congress"))
     kind = request.GET.get("kind", "")
     no_deputies = request.GET.get("deputies") == "none"
     qs = station_search(user=user, q=q, congress_id=congress, kind=kind, no_deputies=no_deputies)
@@ -66,16 +63,10 @@ def station_detail(request, pk: int):
     user = request.user
     station = get_object_or_404(station_list_visible_to(user=user), pk=pk)
     can_manage = can_manage_congress(user, station.congress_id)
-    q = request.GET.get("q", "").strip()
+    q = clean_query(request.GET.get("q"))
     candidates = []
     if can_manage and q:
-        candidates = (
-            station_deputy_candidates(user=user, station=station)
-            .current()
-            .filter(person__name__contains=q)
-            .exclude(station_assignments__station=station)
-            .order_by("congress__path", "person__name", "pk")[:SEARCH_LIMIT]
-        )
+        candidates = station_candidate_search(user=user, station=station, q=q)[:SEARCH_LIMIT]
     deputies = list(station_deputies(station=station))
     readable = set(
         org_selectors.mandate_list_visible_to(user=user)
@@ -106,7 +97,7 @@ def station_create(request):
         try:
             station = services.station_create(actor=request.user, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Station added."))
             return redirect("stations:detail", station.pk)
@@ -118,10 +109,7 @@ def station_create(request):
 
 
 def _managed_station(request, pk: int) -> Station:
-    station = get_object_or_404(station_list_visible_to(user=request.user), pk=pk)
-    if not can_manage_congress(request.user, station.congress_id):
-        raise PermissionDenied
-    return station
+    return get_managed_or_404(station_list_visible_to(user=request.user), user=request.user, pk=pk)
 
 
 @login_required
@@ -133,7 +121,7 @@ def station_edit(request, pk: int):
         try:
             services.station_update(actor=request.user, station=station, **form.cleaned_data)
         except ServiceError as exc:
-            _refuse(form, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, _("Station saved."))
             return redirect("stations:detail", station.pk)
@@ -157,7 +145,7 @@ def station_set_active(request, pk: int):
     try:
         services.station_set_active(actor=request.user, station=station, active=active)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        refuse_in_message(request, exc)
     else:
         messages.success(request, _("Station reopened.") if active else _("Station closed."))
     return redirect("stations:detail", station.pk)
@@ -165,7 +153,7 @@ def station_set_active(request, pk: int):
 
 def _deputy_action(request, pk: int, service, done: str, *, from_roster: bool = False):
     station = _managed_station(request, pk)
-    mandate_id = _id(request.POST.get("mandate"))
+    mandate_id = parse_id(request.POST.get("mandate"))
     # A deputy is entered from the candidates (those the staff can see and those of the congresses above);
     # one already in the station can be taken out by the station's staff even if they cannot read the mandate.
     candidates = (
@@ -180,11 +168,11 @@ def _deputy_action(request, pk: int, service, done: str, *, from_roster: bool = 
         try:
             service(actor=request.user, station=station, mandate=mandate)
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            refuse_in_message(request, exc)
         else:
             messages.success(request, done)
     back = reverse("stations:detail", args=[station.pk])
-    q = request.POST.get("q", "").strip()
+    q = clean_query(request.POST.get("q"))
     return redirect(f"{back}?{urlencode({'q': q})}" if q else back)
 
 

@@ -237,3 +237,35 @@ def test_district_staff_enter_a_city_deputy_into_their_station_but_not_a_sibling
     with pytest.raises(ServiceError) as refused:
         services.station_assign_deputy(actor=w.staff_a, station=station, mandate=sibling_deputy)
     assert refused.value.code == "not_found"
+
+
+def test_the_candidate_search_hides_the_employer_of_deputies_the_staff_cannot_read(w):
+    """A city deputy is found by name to be entered, but their employer and position stay with the city."""
+    station = StationFactory(congress=w.district_a)
+    city_deputy = MandateFactory(
+        congress=w.city, term=w.term_city, person__name="王同名", person__occupation="示范市某集团董事长"
+    )
+    own_deputy = MandateFactory(
+        congress=w.district_a, term=w.term_a, person__name="王同名", person__occupation="东湖街道卫生院院长"
+    )
+    page = w.client(w.staff_a).get(reverse("stations:detail", args=[station.pk]), {"q": "王同名"})
+    html = page.content.decode()
+    assert {m.pk: m.readable for m in page.context["candidates"]} == {
+        city_deputy.pk: False,
+        own_deputy.pk: True,
+    }
+    assert "东湖街道卫生院院长" in html and "示范市某集团董事长" not in html
+    # The city's staff may read their deputy's details wherever the search runs.
+    city_station = StationFactory(congress=w.city)
+    city_page = w.client(w.city_staff).get(
+        reverse("stations:detail", args=[city_station.pk]), {"q": "王同名"}
+    )
+    assert "示范市某集团董事长" in city_page.content.decode()
+
+
+def test_the_one_refusal_helper_answers_403_for_station_writes_of_other_congresses(w):
+    station = StationFactory(congress=w.district_a)
+    client = w.client(w.city_staff)  # reads the district's station, does not manage it
+    assert client.get(reverse("stations:edit", args=[station.pk])).status_code == 403
+    assert client.post(reverse("stations:set_active", args=[station.pk]), {"active": "0"}).status_code == 403
+    assert w.client(w.staff_b).get(reverse("stations:edit", args=[station.pk])).status_code == 404

@@ -8,7 +8,6 @@ that person instead of creating a twin.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,10 +16,11 @@ from lvzhi.core.audit import record_event
 from lvzhi.core.errors import ServiceError
 
 from ..models import ElectoralUnit, Mandate, MandateLeave, Person, Term
+from ..permissions import can_manage_congress
+from ..privacy import MOBILE_RE, normalise_mobile
 from ..selectors import person_list_visible_to, person_matches_visible_to
 from .guards import apply_changes, clean_fields, require_manage, require_ordered, require_text
 
-MOBILE_RE = re.compile(r"^1\d{10}$")
 # Person fields whose values are personal data: their changes are recorded by name only.
 PERSON_FIELDS = ("name", "gender", "birth_date", "ethnicity", "party", "occupation", "mobile")
 
@@ -28,7 +28,7 @@ PERSON_FIELDS = ("name", "gender", "birth_date", "ethnicity", "party", "occupati
 def _clean_person(data: dict) -> dict:
     data = dict(data)
     data["name"] = require_text(data.get("name", ""), "name", _("Name"))
-    data["mobile"] = (data.get("mobile") or "").strip()
+    data["mobile"] = normalise_mobile(data.get("mobile")) or ""
     if data["mobile"] and not MOBILE_RE.match(data["mobile"]):
         raise ServiceError("bad_mobile", _("Enter an 11-digit mobile number."), field="mobile")
     if data.get("gender", "") not in ("", *Person.Gender.values):
@@ -137,8 +137,11 @@ def deputy_update(
     is_grassroots: bool = False,
     fields: list[str] | tuple = (),
 ) -> Mandate:
-    """Edit a deputy: the person's details and this mandate's. Managing one of a person's mandates is what
-    allows correcting the person's details, which every mandate of that person then shows."""
+    """Edit a deputy: this mandate's details, and the person's.
+
+    A person's details belong to the congress that registered them and every mandate of that person shows
+    them, so staff of another congress (township staff editing a deputy the city registered) only fill in
+    details left blank; the others are kept and named in the event as `person_fields_kept`."""
     mandate = Mandate.objects.select_for_update().select_related("term", "person").get(pk=mandate.pk)
     require_manage(actor, mandate.congress_id)
     _check_mandate(
@@ -152,6 +155,12 @@ def deputy_update(
         )
     data = _clean_person(person_data)
     person = Person.objects.select_for_update().get(pk=mandate.person_id)
+    kept: list[str] = []
+    if not can_manage_congress(actor, person.congress_id):
+        kept = sorted(
+            k for k, v in data.items() if not _is_blank(getattr(person, k)) and getattr(person, k) != v
+        )
+        data = {k: v for k, v in data.items() if _is_blank(getattr(person, k))}
     person_changes = apply_changes(person, data)
     if person_changes:
         person.save(update_fields=list(person_changes))
@@ -167,14 +176,21 @@ def deputy_update(
     if changes:
         mandate.save(update_fields=list(changes))
     if changes or person_changes:
+        payload = {"person": person.pk, "person_fields": sorted(person_changes), "changes": changes}
+        if kept:
+            payload["person_fields_kept"] = kept
         record_event(
             actor=actor,
             kind="mandate.updated",
             target=mandate,
             # Personal details are named, never copied: the log outlives a purge of personal data.
-            payload={"person": person.pk, "person_fields": sorted(person_changes), "changes": changes},
+            payload=payload,
         )
     return mandate
+
+
+def _is_blank(value) -> bool:
+    return value is None or value == ""
 
 
 @transaction.atomic
