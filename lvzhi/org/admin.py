@@ -7,12 +7,14 @@ corrected by hand; each admin edit is recorded as an event (see lvzhi.core.admin
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.core.admin import ReadOnlyAdmin, RecordedAdmin, record_personal_data_view
+from lvzhi.core.errors import ServiceError
 
 from .models import (
     ApiToken,
@@ -32,7 +34,7 @@ from .models import (
     Unit,
     User,
 )
-from .services.structure import congress_create
+from .services.structure import check_congress_level, congress_create
 
 
 @admin.register(Congress)
@@ -42,6 +44,21 @@ class CongressAdmin(RecordedAdmin):
     search_fields = ("name", "short_name", "region_name", "region_code")
     list_select_related = ("parent",)
     readonly_fields = ("path",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class CheckedForm(form):
+            def clean(self):
+                data = super().clean()
+                if obj is None and data.get("level"):
+                    try:
+                        check_congress_level(level=data["level"], parent=data.get("parent"))
+                    except ServiceError as exc:
+                        raise forms.ValidationError(exc.message) from None
+                return data
+
+        return CheckedForm
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a congress would leave the materialised paths of everything below it wrong.

@@ -193,3 +193,28 @@ def test_accounts_are_deactivated_never_deleted_in_the_admin(signed_in, superuse
         client.post(reverse("admin:org_user_delete", args=[account.pk]), {"post": "yes"}).status_code == 403
     )
     assert type(account).objects.filter(pk=account.pk).exists()
+
+
+def test_admin_refuses_a_congress_at_the_wrong_level_with_a_message(admin_client):
+    from lvzhi.org.models import Congress
+
+    city = Congress.objects.get(level=Congress.Level.CITY, name__startswith="示范市")
+    response = admin_client.post(
+        "/admin/org/congress/add/",
+        {
+            "name": "错层人大",
+            "short_name": "错层",
+            "level": "city",
+            "region_name": "错层",
+            "parent": city.pk,
+            "has_standing_committee": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert not Congress.objects.filter(name="错层人大").exists()
+    assert "errornote" in response.content.decode() or "errorlist" in response.content.decode()
+
+
+def test_pager_keeps_filters_even_when_one_is_called_items(admin_client):
+    response = admin_client.get("/org/deputies/", {"items": "²", "q": "", "page": "2"})
+    assert response.status_code == 200

@@ -31,6 +31,11 @@ def _check_congress(*, actor, level: str, parent: Congress | None, system: bool)
     if not system:
         # Staff of the parent add below it; with no parent (a new tree) only a site administrator passes.
         require_manage(actor, parent.pk if parent is not None else None)
+    check_congress_level(level=level, parent=parent)
+
+
+def check_congress_level(*, level: str, parent: Congress | None) -> None:
+    """A congress sits exactly one level below its parent (the admin's form checks this too)."""
     if parent is None:
         return
     below = LEVELS.index(parent.level) + 1
