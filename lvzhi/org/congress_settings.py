@@ -30,7 +30,7 @@ RESULT_CLASSES_ABCD = [
 class SettingDef:
     key: str
     label: str
-    kind: str  # "int" or "result_classes"
+    kind: str  # "int", "int_list" (each item within minimum..maximum) or "result_classes"
     default: Any
     minimum: int = 0
     maximum: int = 365
@@ -61,6 +61,14 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("opinion_ack_days", _("Days to acknowledge a citizen's opinion"), "int", 3, 1, 30),
         SettingDef("contacts_per_year", _("Fixed contacts per member and deputy each year"), "int", 2, 0, 24),
         SettingDef("result_classes", _("Result classes of a reply"), "result_classes", RESULT_CLASSES_ABC),
+        SettingDef(
+            "reminder_offsets_days",
+            _("Days before a deadline on which reminders are sent"),
+            "int_list",
+            [15, 3],
+            1,
+            365,
+        ),
     ]
 }
 
@@ -101,31 +109,33 @@ def setting_sources(congress: Congress) -> dict[str, Congress | None]:
 
 def validate_value(key: str, value: Any) -> Any:
     """Check a value against its definition; raise ValueError with a user-facing message."""
-    from django.utils.translation import gettext as _t
+    from django.utils.translation import gettext
 
     definition = DEFINITIONS.get(key)
     if definition is None:
-        raise ValueError(_t("Unknown setting."))
+        raise ValueError(gettext("Unknown setting."))
     if definition.kind == "int":
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise ValueError(_t("Enter a whole number.")) from None
+            raise ValueError(gettext("Enter a whole number.")) from None
         if not definition.minimum <= number <= definition.maximum:
             raise ValueError(
-                _t("Enter a number from %(min)s to %(max)s.")
+                gettext("Enter a number from %(min)s to %(max)s.")
                 % {"min": definition.minimum, "max": definition.maximum}
             )
         return number
+    if definition.kind == "int_list":
+        return _int_list(definition, value)
     if definition.kind == "result_classes":
         if not isinstance(value, list) or not value:
-            raise ValueError(_t("Give at least one result class."))
+            raise ValueError(gettext("Give at least one result class."))
         codes = set()
         for item in value:
             if not isinstance(item, dict) or not item.get("code") or not item.get("label"):
-                raise ValueError(_t("Each result class needs a code and a label."))
+                raise ValueError(gettext("Each result class needs a code and a label."))
             if item["code"] in codes:
-                raise ValueError(_t("Result class codes must be different."))
+                raise ValueError(gettext("Result class codes must be different."))
             codes.add(item["code"])
         return [
             {
@@ -137,4 +147,31 @@ def validate_value(key: str, value: Any) -> Any:
             }
             for i in value
         ]
-    raise ValueError(_t("Unknown setting."))
+    raise ValueError(gettext("Unknown setting."))
+
+
+def _int_list(definition: SettingDef, value: Any) -> list[int]:
+    """A list of whole numbers (or text like "15, 3"): each in range, at most five, largest first."""
+    from django.utils.translation import gettext
+
+    if isinstance(value, str):
+        value = [v for v in value.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if v]
+    if not isinstance(value, list | tuple):
+        raise ValueError(gettext("Enter whole numbers separated by commas."))
+    numbers = set()
+    for item in value:
+        try:
+            if isinstance(item, bool | float):
+                raise TypeError
+            number = int(item)
+        except (TypeError, ValueError):
+            raise ValueError(gettext("Enter whole numbers separated by commas.")) from None
+        if not definition.minimum <= number <= definition.maximum:
+            raise ValueError(
+                gettext("Enter numbers from %(min)s to %(max)s.")
+                % {"min": definition.minimum, "max": definition.maximum}
+            )
+        numbers.add(number)
+    if len(numbers) > 5:
+        raise ValueError(gettext("Give at most five numbers."))
+    return sorted(numbers, reverse=True)

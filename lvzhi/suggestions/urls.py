@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_unit
+from . import views, views_letters, views_unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/unit/opinion/", views_unit.unit_opinion, name="unit_opinion"),
     path("<int:pk>/unit/reply/", views_unit.unit_reply, name="unit_reply"),
     path("<int:pk>/unit/promise/", views_unit.unit_promise, name="unit_promise"),
+    # assignment letters (views_letters)
+    path("letters/", views_letters.letter_index, name="letters"),
+    path("letters/units/<int:unit_id>/docx/", views_letters.letter_docx, name="letter_docx"),
+    path("letters/units/<int:unit_id>/pdf/", views_letters.letter_pdf, name="letter_pdf"),
 ]
