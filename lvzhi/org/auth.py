@@ -15,18 +15,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .models import User
+from .privacy import normalise_mobile  # lives in org.privacy; still importable from here
 from .security_events import LOCKOUT
 
 
-def normalise_mobile(value: str | None) -> str | None:
-    """Digits only (spaces and dashes dropped); None when empty, so the unique column allows many blanks."""
-    value = "".join(ch for ch in (value or "") if ch not in " -")
-    return value or None
-
-
 def find_account(identifier: str | None) -> User | None:
-    """The one account a username or mobile number names; a username wins over another's mobile."""
-    identifier = (identifier or "").strip()
+    """The one account a username or mobile number names; a username wins over another's mobile.
+
+    A mobile number may be typed with spaces, dashes, +86 or full-width digits (１３８…)."""
+    # NUL bytes never name an account, and PostgreSQL refuses them in a query.
+    identifier = (identifier or "").replace("\x00", "").strip()
     if not identifier:
         return None
     user = User.objects.filter(username=identifier).first()
@@ -39,7 +37,7 @@ def find_account(identifier: str | None) -> User | None:
 def resolve_login_name(identifier: str | None) -> str:
     """The account's username for a username or mobile number, so lockouts count per account."""
     user = find_account(identifier)
-    return user.username if user is not None else (identifier or "").strip()
+    return user.username if user is not None else (identifier or "").replace("\x00", "").strip()
 
 
 def axes_username(request, credentials=None) -> str:

@@ -6,15 +6,18 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from .auth import normalise_mobile
+from lvzhi.core.params import parse_id
+
+from .privacy import MOBILE_RE, normalise_mobile
 from .roles import Role
-from .selectors_accounts import congresses_for_new_accounts, grant_targets, people_linkable_by
+from .selectors import congresses_managed_by
+from .selectors_accounts import grant_targets, people_linkable_by
 
 # Beyond this many people, a drop-down is no help: staff type the person's number instead.
 PERSON_SELECT_LIMIT = 300
 
 mobile_validator = RegexValidator(
-    r"^1\d{10}$", _("Enter an 11-digit mobile number starting with 1."), code="invalid_mobile"
+    MOBILE_RE, _("Enter an 11-digit mobile number starting with 1."), code="invalid_mobile"
 )
 
 
@@ -50,7 +53,7 @@ class AccountCreateForm(forms.Form):
 
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["congress"].queryset = congresses_for_new_accounts(user=actor)
+        self.fields["congress"].queryset = congresses_managed_by(user=actor)
         people = people_linkable_by(user=actor).order_by("name", "pk")
         field = self.fields["person"]
         field.queryset = people
@@ -111,9 +114,8 @@ class RoleGrantForm(forms.Form):
 
     def clean_target(self):
         kind, _sep, raw = self.cleaned_data["target"].partition(":")
-        obj = (
-            self.targets[kind].filter(pk=int(raw)).first() if kind in self.targets and raw.isdigit() else None
-        )
+        pk = parse_id(raw)
+        obj = self.targets[kind].filter(pk=pk).first() if kind in self.targets and pk else None
         if obj is None:
             raise forms.ValidationError(_("Choose what the role is held over."), code="invalid_target")
         return {kind: obj}

@@ -53,6 +53,8 @@ from lvzhi.core.errors import ServiceError
 
 from .fields import SubjectField
 from .models import Congress, ElectoralUnit, Mandate, Person, RoleAssignment, Term, Unit, User
+from .permissions import can_manage_congress
+from .privacy import MOBILE_RE, mask_mobile, normalise_mobile
 from .roles import Role
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -225,14 +227,9 @@ UNIT_KIND_TEMPLATE_CHOICES = ("政府部门", "监察委员会", "人民法院",
 YES = {"是", "y", "yes", "true", "1", "√", "✓", "是的"}
 NO = {"否", "n", "no", "false", "0", "×", "不是"}
 GENDERS = {"男": "M", "男性": "M", "m": "M", "male": "M", "女": "F", "女性": "F", "f": "F", "female": "F"}
-MOBILE_RE = re.compile(r"^1\d{10}$")
 
 
 # --- the rows -----------------------------------------------------------------------------------
-
-
-def mask_mobile(mobile: str) -> str:
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else mobile
 
 
 @dataclass
@@ -605,11 +602,10 @@ def _make_date(year: str, month: str, day: str) -> dt.date:
 
 
 def parse_mobile(value: Any) -> str:
+    """11 ASCII digits: full-width digits (１３８…) are converted; spaces, dashes, brackets and +86 dropped."""
     raw = text(value)
-    digits = re.sub(r"[\s\-－()（）]", "", raw)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
+    digits = normalise_mobile(re.sub(r"[\s\-－()（）]", "", raw.replace("＋", "+"))) or ""
+    if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if not MOBILE_RE.match(digits):
         raise CellError(_("“%(value)s” is not a mobile number (11 digits starting with 1).") % {"value": raw})
@@ -746,9 +742,41 @@ def stations_in_reach(congress: Congress):
     return Station.objects.filter(congress__path__startswith=congress.path, is_active=True)
 
 
+def _outside_error() -> str:
+    return _(
+        "This mobile number belongs to someone outside your congress; ask the staff of their congress or a "
+        "site administrator to check the records."
+    )
+
+
+def may_change_account(actor, account: User) -> bool:
+    """Whether an import may link, reactivate or give a role to `account`: only accounts of a congress the
+    actor manages, and never a site administrator's."""
+    return not account.is_superuser and can_manage_congress(actor, account.congress_id)
+
+
+def _people_by_mobile(actor, mobiles: set[str]) -> tuple[dict[str, list[Person]], set[str]]:
+    """People with these mobile numbers whom the actor can see, and the numbers also held by someone the
+    actor cannot see (a sibling's deputy is never matched, shown or written to)."""
+    from .selectors import person_list_visible_to
+
+    if not mobiles:
+        return {}, set()
+    visible = set(person_list_visible_to(user=actor).filter(mobile__in=mobiles).values_list("pk", flat=True))
+    people: dict[str, list[Person]] = defaultdict(list)
+    hidden: set[str] = set()
+    for p in Person.objects.filter(mobile__in=mobiles).order_by("pk"):
+        if p.pk in visible:
+            people[p.mobile].append(p)
+        else:
+            hidden.add(p.mobile)
+    return people, hidden
+
+
 def check_deputies(
     rows: list[DeputyRow],
     *,
+    actor,
     congress: Congress,
     term: Term | None,
     start: dt.date,
@@ -759,6 +787,10 @@ def check_deputies(
 
     `term` is the term the mandates go into (None for a new term not yet created); `start`/`end` its dates.
     `old_term`, on a term change, marks who is re-elected.
+
+    SECURITY: a row matches only people `actor` can see, and changes only accounts of a congress `actor`
+    manages; a mobile number held by anyone else is a row error, so a sibling's records are never shown in
+    the preview nor written to.
     """
     _check_duplicate_mobiles(rows, "mobile", "手机号码")
 
@@ -768,16 +800,13 @@ def check_deputies(
         stations[s.name].append(s)
 
     mobiles = {r.mobile for r in rows if r.mobile}
-    people_by_mobile: dict[str, list[Person]] = defaultdict(list)
-    for p in Person.objects.filter(mobile__in=mobiles).order_by("pk"):
-        people_by_mobile[p.mobile].append(p)
+    people_by_mobile, hidden_mobiles = _people_by_mobile(actor, mobiles)
     accounts = list(
         User.objects.filter(Q(mobile__in=mobiles) | Q(username__in=mobiles)).select_related("person")
     )
+    visible_ids = [p.pk for people in people_by_mobile.values() for p in people]
     account_by_person = {
-        a.person_id: a
-        for a in User.objects.filter(person__mobile__in=mobiles).select_related("person")
-        if a.person_id
+        a.person_id: a for a in User.objects.filter(person_id__in=visible_ids).select_related("person")
     }
 
     for r in rows:
@@ -813,6 +842,9 @@ def check_deputies(
             )
         if not r.mobile or not r.name:
             continue
+        if r.mobile in hidden_mobiles:
+            r.errors.append(_outside_error())
+            continue
         same_mobile = people_by_mobile.get(r.mobile, [])
         matches = [p for p in same_mobile if p.name == r.name]
         if same_mobile and not matches:
@@ -826,7 +858,7 @@ def check_deputies(
             # Several rows for one person (old duplicates): take the one that has an account, else the oldest.
             r.person = next((p for p in matches if p.pk in account_by_person), matches[0])
             r.account = account_by_person.get(r.person.pk)
-        _resolve_deputy_account(r, accounts)
+        _resolve_deputy_account(r, accounts, actor)
 
     matched = {r.person.pk: r for r in rows if r.person is not None}
     if matched:
@@ -869,11 +901,22 @@ def check_deputies(
             r.notes.append(_("Enters station %(station)s.") % {"station": r.station.name})
 
 
-def _resolve_deputy_account(r: DeputyRow, accounts: list[User]) -> None:
+def _resolve_deputy_account(r: DeputyRow, accounts: list[User], actor) -> None:
     """The account the deputy signs in with: theirs, an unlinked one of the same name and mobile, or a new one
-    named after the mobile. A mobile or username held by someone else is an error."""
+    named after the mobile. A mobile or username held by someone else is an error.
+
+    The deputy's own account is used as it is wherever it is managed; linking or reactivating an account
+    needs the actor to manage its congress."""
     if r.account is not None:
         if not r.account.is_active:
+            if not may_change_account(actor, r.account):
+                r.errors.append(
+                    _(
+                        "This deputy's account is deactivated and managed by another congress; ask its staff "
+                        "to reactivate it, then import again."
+                    )
+                )
+                return
             r.notes.append(_("Account %(username)s is reactivated.") % {"username": r.account.username})
         else:
             r.notes.append(
@@ -882,6 +925,9 @@ def _resolve_deputy_account(r: DeputyRow, accounts: list[User]) -> None:
         return
     by_mobile = next((a for a in accounts if a.mobile == r.mobile), None)
     if by_mobile is not None:
+        if not may_change_account(actor, by_mobile):
+            r.errors.append(_outside_error())
+            return
         same_person = by_mobile.person_id is None and by_mobile.display_name == r.name
         if not same_person:
             r.errors.append(_("This mobile number is already used by another account."))
@@ -952,8 +998,12 @@ def parse_units(file) -> list[UnitRow]:
     return rows
 
 
-def check_units(rows: list[UnitRow], *, congress: Congress) -> None:
-    """Check unit rows against each other and the records; resolve existing units, people and accounts."""
+def check_units(rows: list[UnitRow], *, actor, congress: Congress) -> None:
+    """Check unit rows against each other and the records; resolve existing units, people and accounts.
+
+    SECURITY: a handler's existing account gets the role only when `actor` manages its congress (never a site
+    administrator's); a new account is linked only to a person `actor` can see.
+    """
     first_of_unit: dict[str, UnitRow] = {}
     handler_pairs: dict[tuple[str, str], int] = {}
     name_of_mobile: dict[str, tuple[str, int]] = {}
@@ -1002,9 +1052,7 @@ def check_units(rows: list[UnitRow], *, congress: Congress) -> None:
     for username in usernames:
         clash |= Q(username__iexact=username)
     accounts = list(User.objects.filter(clash).select_related("person").distinct())
-    people_by_mobile: dict[str, list[Person]] = defaultdict(list)
-    for p in Person.objects.filter(mobile__in=mobiles).order_by("pk"):
-        people_by_mobile[p.mobile].append(p)
+    people_by_mobile, _hidden = _people_by_mobile(actor, mobiles)
     held = set(
         RoleAssignment.objects.filter(
             role=Role.UNIT_HANDLER, is_active=True, unit__in=list(existing.values())
@@ -1022,18 +1070,21 @@ def check_units(rows: list[UnitRow], *, congress: Congress) -> None:
             r.notes.append(_("New unit."))
         if not r.handler_mobile or r.errors:
             continue
-        _resolve_handler_account(r, accounts, people_by_mobile)
+        _resolve_handler_account(r, accounts, people_by_mobile, actor)
         if r.account is not None and r.unit is not None and (r.account.pk, r.unit.pk) in held:
             r.errors.append(_("Already a handler of this unit."))
 
 
-def _resolve_handler_account(r: UnitRow, accounts: list[User], people_by_mobile: dict) -> None:
+def _resolve_handler_account(r: UnitRow, accounts: list[User], people_by_mobile: dict, actor) -> None:
     matches = [p for p in people_by_mobile.get(r.handler_mobile, []) if p.name == r.handler_name]
     person_ids = {p.pk for p in matches}
     own = next((a for a in accounts if a.person_id in person_ids), None) if person_ids else None
     by_mobile = next((a for a in accounts if a.mobile == r.handler_mobile), None)
     account = own or by_mobile
     if account is not None:
+        if not may_change_account(actor, account):
+            r.errors.append(f"经办人手机号码: {_outside_error()}")
+            return
         if account.display_name != r.handler_name and account.person_id not in person_ids:
             r.errors.append(
                 _("%(column)s: this number is already used by another account.")

@@ -1,5 +1,5 @@
 """The security event kinds of accounts (recorded in core's Event table with is_security=True), and the
-words the account pages show for them."""
+words the pages show for them (read through lvzhi.core.events.label_for, which gathers every app's LABELS)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,7 @@ PASSWORD_RESET = "security.password_reset"
 ACCOUNT_CREATED = "security.account_created"
 ACCOUNT_DEACTIVATED = "security.account_deactivated"
 ACCOUNT_ACTIVATED = "security.account_activated"
+ACCOUNT_LINKED = "security.account_linked"
 ROLE_GRANTED = "security.role_granted"
 ROLE_REVOKED = "security.role_revoked"
 API_TOKEN_CREATED = "security.api_token_created"
@@ -27,12 +28,9 @@ LABELS = {
     ACCOUNT_CREATED: _("Account created"),
     ACCOUNT_DEACTIVATED: _("Account deactivated"),
     ACCOUNT_ACTIVATED: _("Account reactivated"),
+    ACCOUNT_LINKED: _("Account linked to a person"),
     ROLE_GRANTED: _("Role granted"),
     ROLE_REVOKED: _("Role revoked"),
     API_TOKEN_CREATED: _("API token created"),
     API_TOKEN_REVOKED: _("API token revoked"),
 }
-
-
-def label_for(kind: str) -> str:
-    return str(LABELS.get(kind, kind))

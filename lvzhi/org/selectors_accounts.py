@@ -11,25 +11,50 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from lvzhi.core.models import Event
+from lvzhi.core.params import clean_query
 
 from .models import Committee, Congress, Person, RoleAssignment, Unit, User
-from .roles import Role
+from .permissions import can_manage_congress
+from .privacy import MOBILE_RE, normalise_mobile
 from .scope import scope_for
 from .selectors import account_list_visible_to, person_list_visible_to
 
 
+def _managed_q(user) -> Q:
+    """The accounts the user manages: those of the congresses they act on as staff, never an
+    administrator's (a site administrator manages every account)."""
+    s = scope_for(user)
+    if s.is_admin:
+        return Q()
+    return Q(congress_id__in=s.act_congress_ids, is_superuser=False)
+
+
+def can_manage_account(user, account: User) -> bool:
+    """Staff of the account's own congress (not for an administrator's account); a site administrator."""
+    if account.is_superuser and not scope_for(user).is_admin:
+        return False
+    return can_manage_congress(user, account.congress_id)
+
+
 def account_search(*, user, q: str = "", state: str = "") -> QuerySet[User]:
-    """Accounts the user reads, matching a search by username, name or mobile, and a state:
-    `pending` (not yet signed in and changed the first password), `deactivated`, or `active`."""
+    """Accounts the user reads, matching a search by username or name, and a state: `pending` (not yet
+    signed in and changed the first password), `deactivated`, or `active`.
+
+    # SECURITY: a mobile number (also as a username) matches only whole and only on accounts the user
+    # manages, so a reader cannot recover a masked number digit by digit.
+    """
     qs = account_list_visible_to(user=user)
-    q = (q or "").strip()
+    q = clean_query(q)
     if q:
-        qs = qs.filter(
-            Q(username__icontains=q)
-            | Q(full_name__icontains=q)
+        match = (
+            Q(full_name__icontains=q)
             | Q(person__name__icontains=q)
-            | Q(mobile__startswith=q)
+            | (Q(username__icontains=q) & ~Q(username__regex=MOBILE_RE.pattern))
         )
+        mobile = normalise_mobile(q)
+        if mobile and MOBILE_RE.match(mobile):
+            match |= (Q(mobile=mobile) | Q(username=mobile)) & _managed_q(user)
+        qs = qs.filter(match)
     if state == "pending":
         qs = qs.filter(is_active=True, must_change_password=True)
     elif state == "deactivated":
@@ -37,16 +62,6 @@ def account_search(*, user, q: str = "", state: str = "") -> QuerySet[User]:
     elif state == "active":
         qs = qs.filter(is_active=True)
     return qs.order_by("congress__path", "username")
-
-
-def congresses_for_new_accounts(*, user) -> QuerySet[Congress]:
-    """The congresses the user may open accounts in: staff their own; a site administrator any."""
-    s = scope_for(user)
-    if s.is_admin:
-        return Congress.objects.all()
-    if Role.STAFF not in s.roles:
-        return Congress.objects.none()
-    return Congress.objects.filter(pk__in=s.act_congress_ids)
 
 
 def people_linkable_by(*, user) -> QuerySet[Person]:
@@ -71,7 +86,7 @@ def account_security_events(*, user, account: User, limit: int = 30) -> list[Eve
     ct = ContentType.objects.get_for_model(User)
     return list(
         Event.objects.filter(is_security=True, target_type=ct, target_id=str(account.pk))
-        .select_related("actor")
+        .select_related("actor__person")
         .order_by("-occurred_at", "-id")[:limit]
     )
 
@@ -81,7 +96,6 @@ def grant_targets(*, user, account: User) -> dict[str, QuerySet]:
     and units, when the user manages that congress (otherwise nothing)."""
     from lvzhi.stations.selectors import station_list_visible_to
 
-    from .permissions import can_manage_congress
     from .selectors import committee_list_visible_to, unit_list_visible_to
 
     if account.congress_id is None or not can_manage_congress(user, account.congress_id):

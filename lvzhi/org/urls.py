@@ -17,6 +17,7 @@ urlpatterns = [
         views_accounts.account_reset_password,
         name="account_reset_password",
     ),
+    path("accounts/<int:pk>/mobile/", views_accounts.account_show_mobile, name="account_show_mobile"),
     path("accounts/<int:pk>/deactivate/", views_accounts.account_deactivate, name="account_deactivate"),
     path("accounts/<int:pk>/reactivate/", views_accounts.account_reactivate, name="account_reactivate"),
     path("accounts/<int:pk>/roles/", views_accounts.role_grant, name="role_grant"),

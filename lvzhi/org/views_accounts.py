@@ -18,11 +18,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lvzhi.core.errors import ServiceError
+from lvzhi.core.events import label_for
+from lvzhi.core.params import clean_query, parse_id
 
-from . import security_events, selectors, selectors_accounts
+from . import selectors, selectors_accounts
 from .forms_accounts import AccountCreateForm, DeactivateForm, RoleGrantForm
 from .models import RoleAssignment
-from .permissions import can_manage_congress, is_staff_anywhere
+from .permissions import is_staff_anywhere
+from .privacy import MOBILE_RE, mask_mobile
 from .scope import scope_for
 from .services import accounts as services
 
@@ -46,7 +49,8 @@ def _visible_account(request, pk: int):
 
 def _labelled(events):
     for event in events:
-        event.label = security_events.label_for(event.kind)
+        event.label = label_for(event.kind)
+        event.by = _masked(event.actor.display_name) if event.actor else ""
     return events
 
 
@@ -63,7 +67,7 @@ def _one_time_password_page(request, account, password, *, created: bool):
 @login_required
 def account_list(request):
     _require_staff(request)
-    q = request.GET.get("q", "").strip()
+    q = clean_query(request.GET.get("q"))
     state = request.GET.get("state", "")
     if request.GET.get("pending"):  # the home tile's older link
         state = "pending"
@@ -71,6 +75,8 @@ def account_list(request):
         state = ""
     qs = selectors_accounts.account_search(user=request.user, q=q, state=state)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for a in page.object_list:
+        a.shown_username, a.shown_name = _masked(a.username), _masked(a.display_name)
     return render(
         request,
         "org/account_list.html",
@@ -79,22 +85,38 @@ def account_list(request):
             "q": q,
             "state": state,
             "states": STATES,
-            "can_create": selectors_accounts.congresses_for_new_accounts(user=request.user).exists(),
+            "can_create": selectors.congresses_managed_by(user=request.user).exists(),
         },
     )
 
 
-def _detail_context(request, account, *, grant_form=None, deactivate_form=None) -> dict:
-    can_manage = can_manage_congress(request.user, account.congress_id) and account.pk != request.user.pk
+def _detail_context(request, account, *, grant_form=None, deactivate_form=None, revealed=None) -> dict:
+    """`revealed`: the mobile number a manager chose to see (recorded); otherwise it is shown masked."""
+    manages = selectors_accounts.can_manage_account(request.user, account)
+    can_manage = manages and account.pk != request.user.pk
     return {
         "account": account,
-        "can_manage": can_manage and (not account.is_superuser or scope_for(request.user).is_admin),
+        # SECURITY: personal data is masked for readers (staff of the congress above); managers see it
+        # on request only, and that viewing is recorded.
+        "mobile": revealed if revealed is not None else mask_mobile(account.mobile),
+        "username": account.username if revealed is not None else _masked(account.username),
+        "name": account.display_name if revealed is not None else _masked(account.display_name),
+        "can_reveal": manages and bool(account.mobile) and revealed is None,
+        "can_manage": can_manage,
+        "can_reset": can_manage
+        and (scope_for(request.user).is_admin or not services.holds_protected_role(account)),
         "roles": selectors_accounts.account_roles(account=account),
         "derived_roles": _derived_roles(account),
         "events": _labelled(selectors_accounts.account_security_events(user=request.user, account=account)),
         "grant_form": grant_form or RoleGrantForm(request.user, account),
         "deactivate_form": deactivate_form or DeactivateForm(),
     }
+
+
+def _masked(value: str) -> str:
+    """A username (or the name shown for want of one) that is a mobile number, as a deputy's is by
+    default, is masked like the number itself."""
+    return mask_mobile(value) if MOBILE_RE.match(value or "") else value
 
 
 def _derived_roles(account) -> list[str]:
@@ -117,8 +139,9 @@ def account_detail(request, pk: int):
 def account_create(request):
     _require_staff(request)
     initial = {}
-    if request.GET.get("person", "").isdigit():
-        initial["person"] = int(request.GET["person"])
+    person = parse_id(request.GET.get("person"))
+    if person:
+        initial["person"] = person
     form = AccountCreateForm(request.user, data=request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,6 +159,22 @@ def account_create(request):
         else:
             return _one_time_password_page(request, account, password, created=True)
     return render(request, "org/account_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def account_show_mobile(request, pk: int):
+    """Staff who manage the account see its mobile number unmasked; the viewing is a security event."""
+    _require_staff(request)
+    account = _visible_account(request, pk)
+    try:
+        mobile = services.account_reveal_mobile(actor=request.user, account=account, request=request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("org:account_detail", pk=account.pk)
+    response = render(request, "org/account_detail.html", _detail_context(request, account, revealed=mobile))
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required

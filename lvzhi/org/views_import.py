@@ -29,11 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lvzhi.core.errors import ServiceError
+from lvzhi.core.params import parse_id
 
 from . import roster
 from .models import Congress, Term
-from .roles import Role
-from .scope import scope_for
+from .selectors import congresses_managed_by
 from .services.roster import roster_import_deputies, roster_import_units, term_change_import
 
 logger = logging.getLogger("lvzhi.org.import")
@@ -70,13 +70,11 @@ FILE_CODES = {"file_type", "file_corrupt", "file_empty", "file_too_large", "miss
 
 
 def _act_congresses(user):
-    """The congresses whose rosters the user may import: staff act on their own congress only."""
-    s = scope_for(user)
-    if s.is_admin:
-        return Congress.objects.all()
-    if Role.STAFF not in s.roles or not s.act_congress_ids:
+    """The congresses whose rosters the user may import (staff: their own); nobody else gets these pages."""
+    congresses = congresses_managed_by(user=user)
+    if not congresses.exists():
         raise PermissionDenied
-    return Congress.objects.filter(pk__in=s.act_congress_ids)
+    return congresses
 
 
 # --- forms --------------------------------------------------------------------------------------
@@ -442,8 +440,8 @@ def import_template(request, kind: str):
     if kind not in ("deputies", "units"):
         raise Http404
     congresses = _act_congresses(request.user)
-    raw = request.GET.get("congress", "")
-    congress = (congresses.filter(pk=int(raw)).first() if raw.isdigit() else None) or congresses.order_by(
+    chosen = parse_id(request.GET.get("congress"))
+    congress = (congresses.filter(pk=chosen).first() if chosen else None) or congresses.order_by(
         "path"
     ).first()
     data = roster.template_workbook(kind, congress)

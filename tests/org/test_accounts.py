@@ -139,6 +139,31 @@ def test_only_staff_of_the_accounts_own_congress_may_open_one(world, who):
     assert not User.objects.filter(username="intruder").exists()
 
 
+def test_a_mobile_typed_in_full_width_digits_is_kept_in_ascii(world):
+    account, _pw = services.account_create(
+        actor=world.staff_a,
+        congress=world.a,
+        username="quanjiao",
+        full_name="全角",
+        mobile="１３９ ００００ ５５５５",
+    )
+
+    assert account.mobile == "13900005555"
+    assert can_sign_in("13900005555", _pw)
+
+
+def test_a_mobile_that_is_not_a_mobile_number_is_refused(world):
+    refused(
+        "mobile_invalid",
+        services.account_create,
+        actor=world.staff_a,
+        congress=world.a,
+        username="odd",
+        full_name="某",
+        mobile="1390000555²",
+    )
+
+
 def test_a_site_administrator_may_open_an_account_anywhere(world):
     account, _pw = services.account_create(
         actor=world.admin, congress=world.b, username="adm", full_name="甲"
@@ -155,12 +180,13 @@ def test_a_site_administrator_may_open_an_account_anywhere(world):
         ("new one", "", "username_invalid"),
         ("fresh", "13900009999", "mobile_taken"),
         ("13900009999", "", "username_taken"),  # another account signs in with this number
-        ("fresh2", "t_member_b", "mobile_taken"),
+        ("fresh2", "13900001234", "mobile_taken"),  # another account's username
     ],
 )
 def test_a_username_or_mobile_that_would_name_two_accounts_is_refused(world, username, mobile, code):
     world.member_b.mobile = "13900009999"
     world.member_b.save()
+    UserFactory(username="13900001234", congress=world.b)
 
     refused(
         code,
@@ -230,9 +256,11 @@ def test_a_reset_ends_the_users_open_sessions(world):
 
 @pytest.mark.parametrize("who", ["staff_b", "city_staff", "member_b"])
 def test_staff_of_another_congress_cannot_reset_a_password(world, who):
-    refused(
+    error = refused(
         "not_permitted", services.account_reset_password, actor=getattr(world, who), account=world.member_a
     )
+
+    assert error.status == 403
 
     assert can_sign_in("t_member_a", PASSWORD)
     assert not security_events("security.password_reset", world.member_a).exists()
@@ -242,8 +270,43 @@ def test_staff_cannot_reset_their_own_password_or_an_administrators(world):
     world.admin.congress = world.a
     world.admin.save()
 
-    refused("own_account", services.account_reset_password, actor=world.staff_a, account=world.staff_a)
-    refused("not_permitted", services.account_reset_password, actor=world.staff_a, account=world.admin)
+    own = refused("own_account", services.account_reset_password, actor=world.staff_a, account=world.staff_a)
+    admin = refused(
+        "not_permitted", services.account_reset_password, actor=world.staff_a, account=world.admin
+    )
+    assert own.status == admin.status == 403
+
+
+@pytest.mark.parametrize("role", [Role.CHAIR, Role.STAFF])
+def test_staff_cannot_reset_the_password_of_a_chair_or_a_fellow_staff_member(world, role):
+    # Given a chair, or a second member of staff, of the same district
+    grant(world.member_a, role, world.a)
+
+    # When the district's staff tries to reset their password, it is refused and the password still works
+    error = refused(
+        "protected_account", services.account_reset_password, actor=world.staff_a, account=world.member_a
+    )
+    assert error.status == 403
+    assert can_sign_in("t_member_a", PASSWORD)
+    assert not security_events("security.password_reset", world.member_a).exists()
+    # and the page offers no reset
+    page = english(world.staff_a).get(reverse("org:account_detail", args=[world.member_a.pk]))
+    assert "only a site administrator may reset its password" in page.content.decode()
+    assert reverse("org:account_reset_password", args=[world.member_a.pk]) not in page.content.decode()
+
+    # but a site administrator may
+    password = services.account_reset_password(actor=world.admin, account=world.member_a)
+    assert can_sign_in("t_member_a", password)
+
+
+def test_a_revoked_chair_role_no_longer_protects_the_account(world):
+    assignment = grant(world.member_a, Role.CHAIR, world.a)
+    assignment.is_active = False
+    assignment.save()
+
+    password = services.account_reset_password(actor=world.staff_a, account=world.member_a)
+
+    assert can_sign_in("t_member_a", password)
 
 
 def test_a_deactivated_account_is_reactivated_before_a_reset(world):
@@ -465,6 +528,49 @@ def test_the_account_list_searches_and_filters(world):
     assert gone.username in deactivated and "t_member_a" not in deactivated
 
 
+def test_a_search_finds_a_mobile_number_only_whole_and_only_for_its_managers(world):
+    # Given an account with a mobile number, and a deputy's account named after the number
+    world.member_a.mobile = "13900007777"
+    world.member_a.save()
+    deputy = UserFactory(username="13900008888", mobile="13900008888", congress=world.a)
+
+    def found(user, query):
+        page = english(user).get(reverse("org:account_list"), {"q": query}).content.decode()
+        rows = page[page.index("<tbody>") :]
+        return {
+            name
+            for name, account in (("member", world.member_a), ("deputy", deputy))
+            if reverse("org:account_detail", args=[account.pk]) in rows
+        }
+
+    # Then the district's staff find each by the whole number, typed in any width, and not by a part of it
+    assert found(world.staff_a, "13900007777") == {"member"}
+    assert found(world.staff_a, "１３９００００８８８８") == {"deputy"}
+    assert found(world.staff_a, "1390000") == set()
+    assert found(world.staff_a, "139000077") == set()
+    # and staff of the congress above, who only read these accounts, find them by no number at all
+    assert found(world.city_staff, "13900007777") == set()
+    assert found(world.city_staff, "13900008888") == set()
+    assert found(world.city_staff, "1390000") == set()
+    # names still match for both
+    assert found(world.city_staff, "甲区委员") == {"member"}
+
+
+def test_a_search_with_a_nul_byte_is_answered_never_a_500(world):
+    response = english(world.staff_a).get(reverse("org:account_list"), {"q": "甲区\x00委员"})
+
+    assert response.status_code == 200
+    assert "t_member_a" in response.content.decode()
+
+
+def test_the_list_masks_usernames_that_are_mobile_numbers(world):
+    UserFactory(username="13900008888", mobile="13900008888", congress=world.a)
+
+    for user in (world.staff_a, world.city_staff):
+        page = english(user).get(reverse("org:account_list")).content.decode()
+        assert "13900008888" not in page and "139****8888" in page
+
+
 def test_the_account_list_stays_within_a_few_queries(world, django_assert_max_num_queries):
     for n in range(30):
         UserFactory(username=f"t_bulk{n}", congress=world.a, person=PersonFactory(congress=world.a))
@@ -520,6 +626,36 @@ def test_staff_of_the_congress_above_read_an_account_but_get_no_actions(world):
     assert "Reset the password" not in page and "Grant a role" not in page
 
 
+def test_the_mobile_number_is_masked_and_shown_only_to_its_managers_on_request(world):
+    # Given a deputy's account named after their mobile number
+    deputy = UserFactory(username="13900008888", mobile="13900008888", congress=world.a)
+    detail = reverse("org:account_detail", args=[deputy.pk])
+    show = reverse("org:account_show_mobile", args=[deputy.pk])
+
+    # Staff of the congress above read the account with the number masked, and cannot unmask it
+    above = english(world.city_staff)
+    page = above.get(detail).content.decode()
+    assert "13900008888" not in page and "139****8888" in page
+    assert show not in page
+    refused_page = above.post(show, follow=True).content.decode()
+    assert "13900008888" not in refused_page
+    assert not security_events("security.personal_data_viewed", deputy).exists()
+
+    # The district's staff see it masked too, with a way to show it
+    manager = english(world.staff_a)
+    page = manager.get(detail).content.decode()
+    assert "13900008888" not in page and show in page
+
+    # and showing it puts the whole number on the page and records who looked
+    response = manager.post(show)
+    assert response.status_code == 200 and "13900008888" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    event = security_events("security.personal_data_viewed", deputy).get()
+    assert event.actor == world.staff_a and "13900008888" not in str(event.payload)
+    # the account's security events name it in words
+    assert "Personal data viewed unmasked" in manager.get(detail).content.decode()
+
+
 def test_opening_an_account_on_the_page_shows_its_password_once(world):
     client = english(world.staff_a)
     assert client.get(reverse("org:account_create")).status_code == 200
@@ -537,6 +673,37 @@ def test_opening_an_account_on_the_page_shows_its_password_once(world):
     assert account.check_password(password) and account.must_change_password
     # The detail page does not show it again.
     assert password not in client.get(reverse("org:account_detail", args=[account.pk])).content.decode()
+
+
+def test_the_new_account_form_takes_a_full_width_mobile(world):
+    response = english(world.staff_a).post(
+        reverse("org:account_create"),
+        {
+            "congress": world.a.pk,
+            "username": "wangliu",
+            "full_name": "王六",
+            "mobile": "１３９００００６６６６",
+        },
+    )
+
+    assert response.status_code == 200
+    assert User.objects.get(username="wangliu").mobile == "13900006666"
+
+
+@pytest.mark.parametrize("raw", ["²", "１", "1\x00", "99999999999999999999999"])
+def test_an_odd_person_in_the_new_account_link_is_ignored_never_a_500(world, raw):
+    response = english(world.staff_a).get(reverse("org:account_create"), {"person": raw})
+
+    assert response.status_code == 200
+
+
+def test_a_role_target_with_an_odd_id_is_explained_never_a_500(world):
+    response = english(world.staff_a).post(
+        reverse("org:role_grant", args=[world.member_a.pk]), {"role": Role.SC_MEMBER, "target": "congress:²"}
+    )
+
+    assert response.status_code == 400
+    assert not RoleAssignment.objects.filter(user=world.member_a).exists()
 
 
 def test_the_new_account_form_keeps_what_was_typed_and_explains_the_problem(world):

@@ -19,6 +19,7 @@ from lvzhi.core.models import Event
 from lvzhi.org import roster
 from lvzhi.org.models import Congress, Mandate, Person, RoleAssignment, Term, Unit, User
 from lvzhi.org.roles import Role
+from lvzhi.org.services.accounts import account_reactivate
 from lvzhi.org.services.roster import roster_import_deputies, roster_import_units, term_change_import
 from lvzhi.stations.models import StationDeputy
 from tests.factories import (
@@ -148,10 +149,10 @@ def import_deputies(world, rows, *, dry_run=False, actor=None, **kw):
 
 
 def test_a_good_file_imports_every_deputy_and_a_city_deputy_gets_a_second_mandate(world):
-    # Given a city deputy who already has an account
-    wang = PersonFactory(name="王芳", mobile="19700000001", congress=world["city"])
+    # Given a person of the district, already a city deputy, who has an account
+    wang = PersonFactory(name="王芳", mobile="19700000001", congress=world["east"])
     MandateFactory(person=wang, congress=world["city"], term=world["city_term"])
-    wang_account = UserFactory(username="wangfang", mobile="19700000001", person=wang)
+    wang_account = UserFactory(username="wangfang", mobile="19700000001", person=wang, congress=world["east"])
     rows = [
         deputy("王芳", "19700000001"),
         deputy(
@@ -277,12 +278,95 @@ def test_each_kind_of_bad_row_is_reported(world):
 
 
 def test_a_mobile_of_another_person_or_account_is_rejected(world):
-    PersonFactory(name="冯某", mobile="19700000041", congress=world["west"])
-    UserFactory(username="someone", mobile="19700000042", full_name="陈某")
+    PersonFactory(name="冯某", mobile="19700000041", congress=world["east"])
+    UserFactory(username="someone", mobile="19700000042", full_name="陈某", congress=world["east"])
     report = import_deputies(world, [deputy("冯别人", "19700000041"), deputy("褚某", "19700000042")])
     assert [r.number for r in report.rejected] == [2, 3]
     assert "another person" in report.rejected[0].errors[0]
     assert "another account" in report.rejected[1].errors[0]
+
+
+def test_a_siblings_deputy_and_account_are_neither_shown_nor_changed(world):
+    # Given a deputy of the sibling district, with an empty occupation and a deactivated account,
+    # and an unlinked, deactivated account of the sibling with the name and number of another row
+    feng = PersonFactory(name="冯西", mobile="19700000043", congress=world["west"], occupation="")
+    MandateFactory(person=feng, congress=world["west"])
+    feng_account = UserFactory(
+        username="fengxi", mobile="19700000043", person=feng, congress=world["west"], is_active=False
+    )
+    chu = UserFactory(
+        username="chuxi", mobile="19700000044", full_name="褚西", congress=world["west"], is_active=False
+    )
+    rows = [deputy("冯西", "19700000043"), deputy("褚西", "19700000044")]
+
+    # When the district's staff previews and then imports a roster with the same names and numbers
+    preview = import_deputies(world, rows, dry_run=True)
+    report = import_deputies(world, rows)
+
+    # Then both rows are refused as someone outside the congress, naming nothing of theirs
+    for r in (*preview.rows, *report.rows):
+        assert r.errors and "outside your congress" in r.errors[0]
+        assert r.person is None and not r.notes
+        assert "fengxi" not in " ".join(r.errors) and "chuxi" not in " ".join(r.errors)
+    # and nothing of the sibling's is written
+    assert not report.saved
+    feng.refresh_from_db()
+    assert feng.occupation == "" and Mandate.objects.filter(person=feng).count() == 1
+    assert not User.objects.get(pk=feng_account.pk).is_active
+    chu.refresh_from_db()
+    assert not chu.is_active and chu.person_id is None
+    assert not Event.objects.filter(
+        target_type__model="user", target_id__in=[str(feng_account.pk), str(chu.pk)]
+    ).exists()
+
+
+def test_city_staff_give_a_district_deputy_a_city_mandate_with_the_account_the_district_manages(world):
+    # Given a district deputy whose account the district manages
+    ElectoralUnitFactory(congress=world["city"], name="东测区", kind="unit")
+    jiang = PersonFactory(name="江东", mobile="19700000046", congress=world["east"])
+    MandateFactory(person=jiang, congress=world["east"], term=world["term"])
+    account = UserFactory(username="jiangdong", mobile="19700000046", person=jiang, congress=world["east"])
+    city_staff = UserFactory()
+    grant(city_staff, Role.STAFF, world["city"])
+
+    # When the city's staff imports them into the city's term
+    report = roster_import_deputies(
+        actor=city_staff,
+        congress=world["city"],
+        term=world["city_term"],
+        file=xlsx([deputy("江东", "19700000046", "东测区")]),
+    )
+
+    # Then they get the second mandate and keep signing in with their account, which is left as it was
+    assert report.saved and not report.credentials
+    assert Mandate.objects.filter(person=jiang, congress=world["city"]).exists()
+    assert User.objects.get(person=jiang) == account
+    assert not Event.objects.filter(target_type__model="user", target_id=str(account.pk)).exists()
+
+
+def test_an_account_of_another_congress_is_not_reactivated_by_an_import(world):
+    # Given a district deputy whose district account is deactivated
+    ElectoralUnitFactory(congress=world["city"], name="东测区", kind="unit")
+    jiang = PersonFactory(name="江南", mobile="19700000047", congress=world["east"])
+    account = UserFactory(
+        username="jiangnan", mobile="19700000047", person=jiang, congress=world["east"], is_active=False
+    )
+    city_staff = UserFactory()
+    grant(city_staff, Role.STAFF, world["city"])
+
+    # When the city's staff imports them
+    report = roster_import_deputies(
+        actor=city_staff,
+        congress=world["city"],
+        term=world["city_term"],
+        file=xlsx([deputy("江南", "19700000047", "东测区")]),
+    )
+
+    # Then the row asks for the district's staff to reactivate it, and nothing changes
+    assert not report.saved
+    assert "deactivated and managed by another congress" in report.rejected[0].errors[0]
+    assert not User.objects.get(pk=account.pk).is_active
+    assert not Mandate.objects.filter(person=jiang).exists()
 
 
 def test_a_deputy_still_seated_in_an_earlier_term_of_the_congress_is_rejected(world):
@@ -372,7 +456,7 @@ def test_staff_of_a_sibling_congress_cannot_import_into_another_congress(world):
     ):
         with pytest.raises(ServiceError) as refused:
             call()
-        assert refused.value.code == "not_allowed"
+        assert (refused.value.code, refused.value.status) == ("not_allowed", 403)
     assert not Person.objects.filter(mobile="19700000061").exists()
     assert not Unit.objects.filter(name="东测区教育局").exists()
     assert not Term.objects.filter(congress=world["east"], number=18).exists()
@@ -492,6 +576,45 @@ def test_bad_unit_rows_are_reported(world):
     assert not Unit.objects.filter(congress=world["east"], name__in=["东测区审计局", "东测区体育局"]).exists()
 
 
+def test_a_handler_account_the_actor_does_not_manage_is_refused_and_left_alone(world):
+    # Given a sibling district's account, and a site administrator's account held in this district
+    sibling = UserFactory(
+        username="west_handler",
+        mobile="19700000121",
+        full_name="牛西",
+        congress=world["west"],
+        is_active=False,
+    )
+    admin = UserFactory(
+        username="root2", mobile="19700000122", full_name="牛管", congress=world["east"], is_superuser=True
+    )
+    rows = [
+        ["东测区商务局", "商务局", "", "牛西", "19700000121", ""],
+        ["东测区商务局", "商务局", "", "牛管", "19700000122", ""],
+    ]
+
+    # When the district's staff imports them as handlers
+    report = roster_import_units(actor=world["staff"], congress=world["east"], file=xlsx(rows, UNIT_HEADERS))
+
+    # Then both rows are refused and neither account is touched
+    assert not report.saved and [r.number for r in report.rejected] == [2, 3]
+    assert all("outside your congress" in r.errors[0] for r in report.rejected)
+    assert not User.objects.get(pk=sibling.pk).is_active
+    assert not RoleAssignment.objects.filter(user__in=[sibling, admin]).exists()
+    assert not Unit.objects.filter(name="东测区商务局").exists()
+
+
+def test_a_new_handler_account_is_not_linked_to_a_siblings_person(world):
+    feng = PersonFactory(name="牛南", mobile="19700000123", congress=world["west"])
+    rows = [["东测区商务局", "商务局", "", "牛南", "19700000123", ""]]
+
+    report = roster_import_units(actor=world["staff"], congress=world["east"], file=xlsx(rows, UNIT_HEADERS))
+
+    assert report.saved
+    assert User.objects.get(username="19700000123").person_id is None
+    assert not User.objects.filter(person=feng).exists()
+
+
 # --- a new term (换届) -------------------------------------------------------------------------
 
 
@@ -507,7 +630,8 @@ def old_roster(world):
     ]:
         person = PersonFactory(name=name, mobile=mobile, congress=world["east"])
         MandateFactory(person=person, congress=world["east"], term=world["term"])
-        people[name] = (person, UserFactory(username=mobile, mobile=mobile, person=person))
+        account = UserFactory(username=mobile, mobile=mobile, person=person, congress=world["east"])
+        people[name] = (person, account)
     MandateFactory(person=people["丙"][0], congress=world["city"], term=world["city_term"])
     grant(people["丁"][1], Role.UNIT_HANDLER, world["east"], unit=UnitFactory(congress=world["east"]))
     return people
@@ -605,20 +729,40 @@ def test_a_deputy_not_reelected_comes_back_with_the_same_account_later(world, ol
     change_term(world, [deputy("甲", "19700000201")])
     yi, account = old_roster["乙"]
     assert not User.objects.get(pk=account.pk).is_active
-    # Later the city elects 乙: the same person, the same account, active again.
+    # Later the city elects 乙: the district manages the account, so the city's staff cannot reactivate it
     ElectoralUnitFactory(congress=world["city"], name="东测区", kind="unit")
     city_staff = UserFactory()
     grant(city_staff, Role.STAFF, world["city"])
-    report = roster_import_deputies(
-        actor=city_staff,
-        congress=world["city"],
-        term=world["city_term"],
-        file=xlsx([deputy("乙", "19700000202", "东测区")]),
-    )
+
+    def city_import():
+        return roster_import_deputies(
+            actor=city_staff,
+            congress=world["city"],
+            term=world["city_term"],
+            file=xlsx([deputy("乙", "19700000202", "东测区")]),
+        )
+
+    assert "reactivate" in city_import().rejected[0].errors[0]
+    # once the district's staff has, the same person keeps the same account
+    account_reactivate(actor=world["staff"], account=User.objects.get(pk=account.pk))
+    report = city_import()
     assert report.saved and not report.credentials
     assert Mandate.objects.filter(person=yi).count() == 2
     assert User.objects.get(pk=account.pk).is_active
     assert Event.objects.filter(kind="security.account_activated", target_id=str(account.pk)).exists()
+
+
+def test_a_new_term_leaves_the_accounts_another_congress_manages_alone(world, old_roster):
+    # Given an old-term deputy whose account the sibling district manages
+    yi, account = old_roster["乙"]
+    account.congress = world["west"]
+    account.save()
+
+    report = change_term(world, [deputy("甲", "19700000201")])
+
+    # Then the district's new term does not deactivate it: the sibling's staff decide about it
+    assert report.saved and report.counts["accounts_deactivated"] == 0
+    assert User.objects.get(pk=account.pk).is_active
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -747,6 +891,25 @@ def test_a_sibling_staff_cannot_pick_another_congress_on_the_page(world, client)
     assert not Person.objects.filter(mobile="19700000501").exists()
 
 
+def test_a_full_width_mobile_in_a_row_is_saved_in_ascii_digits(world):
+    report = import_deputies(world, [deputy("全角", "１９７００００００５２")])
+
+    assert report.saved
+    assert Person.objects.get(name="全角").mobile == "19700000052"
+    assert User.objects.filter(username="19700000052", mobile="19700000052").exists()
+
+
+@pytest.mark.parametrize("raw", ["²", "١", "1\x00", "99999999999999999999999", "-1"])
+def test_an_odd_congress_in_the_template_link_falls_back_to_the_own_congress(world, client, raw):
+    client.force_login(world["staff"])
+
+    response = client.get(reverse("org:import_template", args=["deputies"]), {"congress": raw})
+
+    assert response.status_code == 200
+    names = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[2]
+    assert "第一选区" in [c.value for c in names["A"]]
+
+
 def test_the_import_pages_are_for_staff_only(world, client):
     deputy_account = UserFactory()
     client.force_login(deputy_account)
@@ -797,13 +960,24 @@ def test_a_birth_month_without_a_day_is_the_first_of_the_month():
 
 
 @pytest.mark.parametrize(
-    "value", ["19700000001", 19700000001, 19700000001.0, "+86 197 0000 0001", "197-0000-0001"]
+    "value",
+    [
+        "19700000001",
+        19700000001,
+        19700000001.0,
+        "+86 197 0000 0001",
+        "197-0000-0001",
+        "１９７０００００００１",  # full-width digits, as a Chinese input method types them
+        "＋86 １９７ ００００ ０００１",
+    ],
 )
 def test_mobile_numbers_are_normalised(value):
     assert roster.parse_mobile(value) == "19700000001"
 
 
-@pytest.mark.parametrize("value", ["1970000000", "23900000001", "197000000012", "电话"])
+@pytest.mark.parametrize(
+    "value", ["1970000000", "23900000001", "197000000012", "电话", "１９７０００００００¹"]
+)
 def test_mobile_numbers_must_be_11_digits_starting_with_1(value):
     with pytest.raises(roster.CellError):
         roster.parse_mobile(value)

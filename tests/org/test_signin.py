@@ -57,7 +57,18 @@ def test_sign_in_by_username_lands_on_home_and_records_the_sign_in(client, accou
     assert "李伟" not in str(event.payload) and "13900001111" not in str(event.payload)
 
 
-@pytest.mark.parametrize("typed", ["13900001111", " 13900001111 ", "139 0000 1111", "139-0000-1111"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "13900001111",
+        " 13900001111 ",
+        "139 0000 1111",
+        "139-0000-1111",
+        "+86 139 0000 1111",
+        "１３９００００１１１１",  # full-width digits, as a Chinese input method may type them
+        "１３９\u3000００００\u3000１１１１",
+    ],
+)
 def test_sign_in_by_mobile_number_works_too(client, account, typed):
     response = sign_in(client, typed, PASSWORD)
 
@@ -102,6 +113,14 @@ def test_a_wrong_password_says_so_keeps_the_username_and_records_the_failure(cli
     assert not is_signed_in(client)
     event = security_events("security.signin_failed", account).get()
     assert event.payload == {"reason": "bad_credentials"}
+
+
+@pytest.mark.parametrize("typed", ["liwei\x00", "\x00", "1390000\x001111"])
+def test_a_nul_byte_in_the_username_is_a_failed_sign_in_never_a_500(client, account, typed):
+    response = sign_in(client, typed, PASSWORD)
+
+    assert response.status_code == 200
+    assert not is_signed_in(client)
 
 
 def test_an_unknown_username_fails_the_same_way_with_no_account_named(client, account):

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from lvzhi.core.audit import record_event, record_security_event
 from lvzhi.core.errors import ServiceError
+from lvzhi.core.events import PERSONAL_DATA_VIEWED
 
 from .. import security_events as ev
-from ..auth import normalise_mobile
 from ..models import Committee, Congress, Person, RoleAssignment, Unit, User
 from ..permissions import can_manage_congress
+from ..privacy import MOBILE_RE, normalise_mobile
 from ..roles import Role
 from ..scope import scope_for
 
@@ -33,6 +34,9 @@ _DIGITS = "23456789"
 
 # Roles held over a whole congress; the others name a committee, a station or a unit.
 CONGRESS_ROLES = {Role.STAFF, Role.CHAIR, Role.SC_MEMBER}
+# Whoever resets one of these accounts' password could sign in as a chair or as staff: only a site
+# administrator may.
+PROTECTED_ROLES = {Role.STAFF, Role.CHAIR}
 
 
 def generate_initial_password() -> str:
@@ -52,7 +56,9 @@ def generate_initial_password() -> str:
 def _refuse_unless_manages(actor, congress_id: int | None) -> None:
     if not can_manage_congress(actor, congress_id):
         raise ServiceError(
-            "not_permitted", _("Only the deputy-affairs staff of the account's own congress may do this.")
+            "not_permitted",
+            _("Only the deputy-affairs staff of the account's own congress may do this."),
+            status=403,
         )
 
 
@@ -60,10 +66,19 @@ def _refuse_protected(actor, account: User) -> None:
     """Staff never act on their own account here, nor on a site administrator's."""
     if account.pk == actor.pk:
         raise ServiceError(
-            "own_account", _("You cannot do this to your own account; ask another member of staff.")
+            "own_account",
+            _("You cannot do this to your own account; ask another member of staff."),
+            status=403,
         )
     if account.is_superuser and not scope_for(actor).is_admin:
-        raise ServiceError("not_permitted", _("Only a site administrator may change an administrator."))
+        raise ServiceError(
+            "not_permitted", _("Only a site administrator may change an administrator."), status=403
+        )
+
+
+def holds_protected_role(account: User) -> bool:
+    """Whether the account is staff or a chair somewhere (its password is reset by a site administrator)."""
+    return RoleAssignment.objects.filter(user=account, role__in=PROTECTED_ROLES, is_active=True).exists()
 
 
 def _locked_account(account: User) -> User:
@@ -105,6 +120,10 @@ def account_create(
             field="username",
         ) from None
     mobile = normalise_mobile(mobile)
+    if mobile and not MOBILE_RE.match(mobile):
+        raise ServiceError(
+            "mobile_invalid", _("Enter an 11-digit mobile number starting with 1."), field="mobile"
+        )
     # A username and a mobile number share one sign-in box, so neither may repeat the other's value.
     if User.objects.filter(Q(username__iexact=username) | Q(mobile=username)).exists():
         raise ServiceError("username_taken", _("This username is already taken."), field="username")
@@ -146,6 +165,12 @@ def account_reset_password(*, actor: User, account: User, request=None) -> str:
     once). The user's open sessions end, because the password they were signed in with changed."""
     _refuse_unless_manages(actor, account.congress_id)
     _refuse_protected(actor, account)
+    if holds_protected_role(account) and not scope_for(actor).is_admin:
+        raise ServiceError(
+            "protected_account",
+            _("This account belongs to staff or a chair; only a site administrator may reset its password."),
+            status=403,
+        )
     account = _locked_account(account)
     if not account.is_active:
         raise ServiceError("account_deactivated", _("This account is deactivated; reactivate it first."))
@@ -158,6 +183,25 @@ def account_reset_password(*, actor: User, account: User, request=None) -> str:
         actor=actor, kind=ev.PASSWORD_RESET, target=account, request=request, payload={"account": account.pk}
     )
     return password
+
+
+@transaction.atomic
+def account_reveal_mobile(*, actor: User, account: User, request=None) -> str:
+    """The account's mobile number unmasked, for staff who manage the account; the viewing is recorded as
+    a security event (personal data shown unmasked). Returns the number ("" when there is none)."""
+    _refuse_unless_manages(actor, account.congress_id)
+    if account.is_superuser and not scope_for(actor).is_admin:
+        raise ServiceError(
+            "not_permitted", _("Only a site administrator may see an administrator's details."), status=403
+        )
+    record_security_event(
+        actor=actor,
+        kind=PERSONAL_DATA_VIEWED,
+        target=account,
+        request=request,
+        payload={"account": account.pk, "fields": ["mobile"], "via": "account_page"},
+    )
+    return account.mobile or ""
 
 
 def _lift_lockout(username: str) -> None:
@@ -272,6 +316,7 @@ def role_grant(
         raise ServiceError(
             "role_target_outside_congress",
             _("You may grant roles only over your own congress and its committees, stations and units."),
+            status=403,
         )
     target = {"committee": committee, "station": station, "unit": unit}
     if RoleAssignment.objects.filter(

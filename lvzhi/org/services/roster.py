@@ -25,32 +25,27 @@ from lvzhi.stations.models import StationDeputy
 
 from .. import roster
 from ..models import Congress, Mandate, Person, RoleAssignment, Term, Unit, User
-from ..permissions import can_manage_congress
 from ..roles import Role
 from ..roster import Credential, DeputyRow, ImportReport, UnitRow
+from ..security_events import (
+    ACCOUNT_ACTIVATED,
+    ACCOUNT_CREATED,
+    ACCOUNT_DEACTIVATED,
+    ACCOUNT_LINKED,
+    ROLE_GRANTED,
+)
+from ..selectors import congresses_managed_by
 from .accounts import generate_initial_password
-
-# Security event kinds, spelled as the account pages know them (org.security_events).
-ACCOUNT_CREATED = "security.account_created"
-ACCOUNT_ACTIVATED = "security.account_activated"
-ACCOUNT_DEACTIVATED = "security.account_deactivated"
-ACCOUNT_LINKED = "security.account_linked"
-ROLE_GRANTED = "security.role_granted"
+from .guards import require_manage
 
 # --- shared -------------------------------------------------------------------------------------
-
-
-def _require_manage(actor, congress: Congress) -> None:
-    if not can_manage_congress(actor, congress.pk):
-        raise ServiceError(
-            "not_allowed", _("Only the deputy-affairs staff of this congress may import its rosters.")
-        )
 
 
 def _conflict() -> ServiceError:
     return ServiceError(
         "conflict",
         _("Someone changed the same records while this file was imported; nothing was saved. Try again."),
+        status=409,
     )
 
 
@@ -244,14 +239,20 @@ def roster_import_deputies(
     *, actor, congress: Congress, term: Term, file, dry_run: bool = False
 ) -> ImportReport:
     """Import a roster of deputies into `term` of `congress`: one mandate per row, all rows or none."""
-    _require_manage(actor, congress)
+    require_manage(actor, congress.pk)
     if term.congress_id != congress.pk:
         raise ServiceError("term_not_in_congress", _("This term belongs to another congress."))
     if term.end_date < timezone.localdate():
         raise ServiceError("term_ended", _("This term has ended; import deputies into the current term."))
     rows = roster.parse_deputies(file)
     report = ImportReport(kind="deputies", rows=rows, dry_run=dry_run)
-    check = {"congress": congress, "term": term, "start": term.start_date, "end": term.end_date}
+    check = {
+        "actor": actor,
+        "congress": congress,
+        "term": term,
+        "start": term.start_date,
+        "end": term.end_date,
+    }
     if dry_run:
         roster.check_deputies(rows, **check)
         report.counts = _deputy_counts(rows)
@@ -314,9 +315,10 @@ def _check_new_term(
     return old
 
 
-def _losing_access(*, old_term: Term | None, keep_person_ids: set[int]) -> list[int]:
+def _losing_access(*, actor, old_term: Term | None, keep_person_ids: set[int]) -> list[int]:
     """Accounts to deactivate: people whose old-term mandate closes, who are not in the new roster and hold
-    no other ongoing mandate; accounts that still hold a role (staff, handler …) stay active."""
+    no other ongoing mandate; accounts that still hold a role (staff, handler …) stay active, and so do
+    accounts another congress manages (its staff decide about them)."""
     if old_term is None:
         return []
     closing = set(
@@ -332,6 +334,7 @@ def _losing_access(*, old_term: Term | None, keep_person_ids: set[int]) -> list[
     people = closing - keep_person_ids - ongoing
     return list(
         User.objects.filter(person_id__in=people, is_active=True, is_superuser=False, is_staff=False)
+        .filter(congress__in=congresses_managed_by(user=actor))
         .exclude(roles__is_active=True)
         .values_list("pk", flat=True)
         .distinct()
@@ -351,7 +354,7 @@ def term_change_import(
     """换届: create the new term, close every open mandate of the old one (the day before the new term starts,
     reason "term ended"), import the new roster into the new term, and deactivate the accounts of people
     left with no mandate. Re-elected people keep their Person row, old mandates and history."""
-    _require_manage(actor, congress)
+    require_manage(actor, congress.pk)
     rows = roster.parse_deputies(file)
     report = ImportReport(kind="term_change", rows=rows, dry_run=dry_run)
     try:
@@ -362,7 +365,13 @@ def term_change_import(
                 congress=congress, number=new_term_number, start_date=start_date, end_date=end_date
             )
             roster.check_deputies(
-                rows, congress=congress, term=None, start=start_date, end=end_date, old_term=old_term
+                rows,
+                actor=actor,
+                congress=congress,
+                term=None,
+                start=start_date,
+                end=end_date,
+                old_term=old_term,
             )
             report.counts = _deputy_counts(rows, term_change=True)
             closing = (
@@ -371,7 +380,7 @@ def term_change_import(
                 else Mandate.objects.none()
             )
             keep = {r.person.pk for r in rows if r.person is not None}
-            deactivate = _losing_access(old_term=old_term, keep_person_ids=keep)
+            deactivate = _losing_access(actor=actor, old_term=old_term, keep_person_ids=keep)
             report.counts.update(
                 {"mandates_to_close": closing.count(), "accounts_to_deactivate": len(deactivate)}
             )
@@ -534,17 +543,17 @@ def _save_units(*, congress: Congress, rows: list[UnitRow], log: EventBatch) -> 
 
 def roster_import_units(*, actor, congress: Congress, file, dry_run: bool = False) -> ImportReport:
     """Import undertaking units with their handlers (one handler per row), all rows or none."""
-    _require_manage(actor, congress)
+    require_manage(actor, congress.pk)
     rows = roster.parse_units(file)
     report = ImportReport(kind="units", rows=rows, dry_run=dry_run)
     if dry_run:
-        roster.check_units(rows, congress=congress)
+        roster.check_units(rows, actor=actor, congress=congress)
         report.counts = _unit_counts(rows)
         return report
     try:
         with transaction.atomic():
             _lock(congress)
-            roster.check_units(rows, congress=congress)
+            roster.check_units(rows, actor=actor, congress=congress)
             report.counts = _unit_counts(rows)
             if report.rejected:
                 return report
