@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_letters, views_unit
+from . import views, views_letters, views_office, views_unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -19,4 +19,17 @@ urlpatterns = [
     path("letters/", views_letters.letter_index, name="letters"),
     path("letters/units/<int:unit_id>/docx/", views_letters.letter_docx, name="letter_docx"),
     path("letters/units/<int:unit_id>/pdf/", views_letters.letter_pdf, name="letter_pdf"),
+    # the deputy-affairs office's pages (views_office)
+    path("office/", views_office.office_list, name="office_list"),
+    path("office/queue/", views_office.queue, name="office_queue"),
+    path("office/batch/", views_office.batch, name="office_batch"),
+    path("office/returned/", views_office.returned, name="office_returned"),
+    path("<int:pk>/office/accept/", views_office.accept, name="office_accept"),
+    path("<int:pk>/office/return/", views_office.return_for_revision, name="office_return"),
+    path("<int:pk>/office/merge/", views_office.merge, name="office_merge"),
+    path("<int:pk>/office/presidium/send/", views_office.to_presidium, name="office_to_presidium"),
+    path("<int:pk>/office/presidium/", views_office.presidium, name="office_presidium"),
+    path("<int:pk>/office/assign/", views_office.assign, name="office_assign"),
+    path("<int:pk>/office/extend/", views_office.extend, name="office_extend"),
+    path("<int:pk>/office/decide/", views_office.decide, name="office_decide"),
 ]
