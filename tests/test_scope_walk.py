@@ -45,6 +45,7 @@ from lvzhi.org.models import (
 )
 from lvzhi.org.tokens import token_create, token_list_of
 from lvzhi.stations.selectors import station_list_visible_to
+from lvzhi.suggestions.models import Attachment
 from lvzhi.suggestions.selectors import suggestion_list_visible_to
 from tests.factories import UserFactory
 
@@ -105,6 +106,10 @@ KINDS: dict[str, Kind] = {
     "token": Kind(lambda u: token_list_of(user=u), lambda t: t.name),
     "calendar_day": Kind(None),
     "suggestion": Kind(lambda u: suggestion_list_visible_to(user=u), lambda x: x.title),
+    "attachment": Kind(
+        lambda u: Attachment.objects.filter(suggestion__in=suggestion_list_visible_to(user=u)),
+        lambda a: a.name,
+    ),
 }
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
@@ -126,6 +131,7 @@ SEGMENT_KINDS = {
     "tokens": "token",
     "calendar": "calendar_day",
     "suggestions": "suggestion",
+    "attachments": "attachment",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
@@ -205,13 +211,33 @@ def _route_of(entry) -> str:
 
 # --- the world: the demo city (tests/conftest.py builds it once per test session) --------------------
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     users = {u.username: u for u in User.objects.filter(username__in=WALKERS)}
     assert set(users) == set(WALKERS), "the demo city's accounts are missing from the test database"
     assert {u for u, _role in DEMO_ACCOUNTS} >= set(WALKERS)
     for user in users.values():
         token_create(user=user, name=f"走查令牌-{user.username}")
+    _attach_files(users)
     return users
+
+
+def _attach_files(users) -> None:
+    """A file on each sibling district's suggestion (in MEDIA_ROOT=tmp_path), so downloads are walked too."""
+    from django.core.files.base import ContentFile
+
+    for username in ("deputy_a", "deputy_b"):
+        user = users[username]
+        mine = suggestion_list_visible_to(user=user).filter(author__person_id=user.person_id)
+        s = mine.exclude(congress__level="city").order_by("pk").first()
+        a = Attachment(
+            suggestion=s,
+            name=f"走查材料-{username}.pdf",
+            size=9,
+            content_type="application/pdf",
+            uploaded_by=user,
+        )
+        a.file.save(f"walk-{username}.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
 
 
 # --- the walk ----------------------------------------------------------------------------------
@@ -263,7 +289,8 @@ def foreign_records(kind_key: str, viewer: Walk, owner: Walk, limit: int = 1) ->
 
 
 def text_of(response) -> str:
-    body = response.content.decode("utf-8", errors="replace")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content  # a download
+    body = raw.decode("utf-8", errors="replace")
     if response.get("Content-Type", "").startswith("application/json"):
         try:
             body = json.dumps(json.loads(body), ensure_ascii=False)

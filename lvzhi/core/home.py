@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 PROVIDERS = [
     "lvzhi.org.home.tiles_for",
     "lvzhi.stations.home.tiles_for",
+    "lvzhi.suggestions.home.tiles_for",
 ]
 
 

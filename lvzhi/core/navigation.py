@@ -29,6 +29,12 @@ NAV: list[NavItem] = [
     NavItem(_("Stations"), "stations:list", frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY})),
     NavItem(_("Groups"), "org:group_list", frozenset(STAFFISH | {Role.GROUP_LEADER, Role.DEPUTY})),
     NavItem(_("Units"), "org:unit_list", frozenset(STAFFISH | {Role.UNIT_HANDLER})),
+    NavItem(_("My suggestions"), "suggestions:mine", frozenset({Role.DEPUTY})),
+    NavItem(
+        _("Suggestions"),
+        "suggestions:list",
+        frozenset(STAFFISH | {Role.UNIT_HANDLER, Role.COMMITTEE_STAFF, Role.SC_MEMBER}),
+    ),
     NavItem(
         _("Structure"), "org:congress_list", frozenset(STAFFISH | {Role.SC_MEMBER, Role.COMMITTEE_STAFF})
     ),

@@ -1,11 +1,27 @@
 from django.urls import path
 
-from . import views, views_letters, views_office, views_unit
+from . import views, views_deputy, views_letters, views_office, views_unit
 
 app_name = "suggestions"
 urlpatterns = [
     path("", views.suggestion_list, name="list"),
     path("<int:pk>/", views.suggestion_detail, name="detail"),
+    # the deputy's pages (views_deputy)
+    path("mine/", views_deputy.my_suggestions, name="mine"),
+    path("new/", views_deputy.suggestion_new, name="new"),
+    path("<int:pk>/edit/", views_deputy.suggestion_edit, name="edit"),
+    path("<int:pk>/submit/", views_deputy.suggestion_submit, name="submit"),
+    path(
+        "<int:pk>/submit-as-suggestion/",
+        views_deputy.suggestion_submit_as_suggestion,
+        name="submit_as_suggestion",
+    ),
+    path("<int:pk>/withdraw/", views_deputy.suggestion_withdraw, name="withdraw"),
+    path("<int:pk>/cosigners/", views_deputy.cosigners, name="cosigners"),
+    path("<int:pk>/cosign/", views_deputy.cosign_answer, name="cosign"),
+    path("<int:pk>/materials/", views_deputy.materials, name="materials"),
+    path("<int:pk>/evaluate/", views_deputy.evaluate, name="evaluate"),
+    path("attachments/<int:pk>/", views_deputy.attachment_download, name="attachment"),
     # the unit handler's pages (views_unit)
     path("unit/assignments/", views_unit.assignment_list, name="unit_assignments"),
     path("<int:pk>/unit/acknowledge/", views_unit.unit_acknowledge, name="unit_acknowledge"),
