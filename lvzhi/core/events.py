@@ -36,7 +36,7 @@ _ADMIN_ACTIONS = {
 
 
 @functools.cache
-def _all_labels() -> dict:
+def _all_labels(attribute: str = "LABELS") -> dict:
     labels: dict = {}
     for config in apps.get_app_configs():
         if not config.name.startswith("lvzhi."):
@@ -49,8 +49,14 @@ def _all_labels() -> dict:
                 if exc.name != name:
                     raise
                 continue
-            labels.update(getattr(found, "LABELS", {}))
+            labels.update(getattr(found, attribute, {}))
     return labels
+
+
+def state_label(state: str) -> str:
+    """A workflow state's words, from the apps' `STATE_LABELS`; the code itself when none has it."""
+    label = _all_labels("STATE_LABELS").get(state)
+    return str(label) if label is not None else state
 
 
 def label_for(kind: str) -> str:

@@ -1,4 +1,8 @@
-"""Event kinds of the suggestions loop (recorded through lvzhi.core.audit.record_event)."""
+"""Event kinds of the suggestions loop (recorded through lvzhi.core.audit.record_event), and their words."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import State, Step
 
 STEP = "suggestion.{step}"  # every workflow step, with from -> to
 CREATED = "suggestion.created"
@@ -7,3 +11,19 @@ SIGNER_INVITED = "suggestion.signer_invited"
 SIGNER_CONFIRMED = "suggestion.signer_confirmed"
 SIGNER_DECLINED = "suggestion.signer_declined"
 ATTACHMENT_ADDED = "suggestion.attachment_added"
+COMMITTEE_SET = "suggestion.committee_set"
+
+# Every workflow step is recorded as "suggestion.<step>" and reads as the step's own label.
+LABELS = {STEP.format(step=step.value): step.label for step in Step}
+LABELS.update(
+    {
+        CREATED: _("Suggestion drafted"),
+        UPDATED: _("Suggestion text changed"),
+        SIGNER_INVITED: _("Co-signer invited"),
+        SIGNER_CONFIRMED: _("Co-signature confirmed"),
+        SIGNER_DECLINED: _("Co-signature declined"),
+        ATTACHMENT_ADDED: _("File added"),
+        COMMITTEE_SET: _("Supervising committee set"),
+    }
+)
+STATE_LABELS = {state.value: state.label for state in State}

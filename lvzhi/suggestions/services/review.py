@@ -11,6 +11,7 @@ from lvzhi.core.errors import ServiceError
 from lvzhi.org.models import Committee, Congress
 from lvzhi.org.roles import Role
 
+from .. import events
 from ..models import Signer, Suggestion
 from ..permissions import can_run_office
 from ..workflow import OPEN_STATES, State, Step
@@ -216,7 +217,7 @@ def suggestion_set_committee(*, actor, suggestion: Suggestion, committee: Commit
     suggestion.save(update_fields=["committee", "updated_at"])
     record_event(
         actor=actor,
-        kind="suggestion.committee_set",
+        kind=events.COMMITTEE_SET,
         target=suggestion,
         payload={"from": before, "to": committee and committee.pk},
     )

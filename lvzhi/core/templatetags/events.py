@@ -1,0 +1,17 @@
+"""Template filters that show an event's kind and states in words."""
+
+from django import template
+
+from lvzhi.core.events import label_for, state_label
+
+register = template.Library()
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return label_for(kind)
+
+
+@register.filter
+def event_state(state: str) -> str:
+    return state_label(state)
