@@ -13,6 +13,7 @@ PROVIDERS = [
     "lvzhi.org.home.tiles_for",
     "lvzhi.stations.home.tiles_for",
     "lvzhi.suggestions.home.tiles_for",
+    "lvzhi.suggestions.home.unit_tiles_for",
 ]
 
 

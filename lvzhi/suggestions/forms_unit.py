@@ -67,6 +67,12 @@ class ReplyForm(forms.Form):
         max_length=40,
         help_text=_("The head of the unit who signed the letter, e.g. 局长 王建国."),
     )
+    file = forms.FileField(
+        label=_("Signed and sealed letter"),
+        help_text=_(
+            "The letter as signed and sealed, scanned or saved: PDF, Word, JPG or PNG, at most 10 MB."
+        ),
+    )
 
     def __init__(self, *args, result_classes: list[dict], **kwargs):
         super().__init__(*args, **kwargs)

@@ -224,7 +224,7 @@ def _step_page(
     request,
     pk: int,
     *,
-    step: str,
+    step: str | Callable[[Assignment], str],
     role: str | None,
     form_class,
     available: str,
@@ -239,6 +239,7 @@ def _step_page(
     """One step's page: the form (or why the step is not possible now); POST runs the step's service."""
     suggestion = _suggestion_or_404(request, pk)
     assignment = _pick(request, suggestion, role)
+    step = step(assignment) if callable(step) else step
     day = timezone.localdate()
     situation = _situation(assignment, suggestion, day)
     kwargs = form_kwargs(suggestion) if form_kwargs else {}
@@ -273,6 +274,8 @@ def _why_not(step: str, a: Assignment, suggestion: Suggestion, situation: dict, 
     """Why a step is not offered now (the same words the service would refuse with)."""
     if not a.is_active:
         return _("This assignment was returned or withdrawn.")
+    if step == Step.REPORT_PROMISE and a.role != LEAD:
+        return _("Only the lead unit's handlers may report this.")
     if role == LEAD and a.role != LEAD:
         return _("Only the lead unit replies; co-units send their opinion to it.")
     if role == CO and a.role != CO:
@@ -302,12 +305,10 @@ def unit_acknowledge(request, pk: int):
 
 @login_required
 def unit_return(request, pk: int):
-    suggestion = _suggestion_or_404(request, pk)
-    lead = _pick(request, suggestion, None).role == LEAD
     return _step_page(
         request,
         pk,
-        step=Step.LEAD_RETURN if lead else Step.CO_RETURN,
+        step=lambda a: Step.LEAD_RETURN if a.role == LEAD else Step.CO_RETURN,
         role=None,
         form_class=forms_unit.ReturnForm,
         available="return_open",
@@ -378,6 +379,7 @@ def _reply(actor, assignment: Assignment, data: dict) -> None:
         promised_work=data["promised_work"],
         promised_by=data["promised_by"],
         reference_reason=data["reference_reason"],
+        letter_file=data["file"],
     )
 
 

@@ -4,25 +4,28 @@ its page (happy path, refusal shown with the form kept, another unit's handler d
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from lvzhi.core.models import Event
 from lvzhi.org.congress_settings import RESULT_CLASSES_ABCD
 from lvzhi.org.models import CongressSetting, Unit
-from lvzhi.suggestions.models import Assignment, Consultation, Reply
+from lvzhi.suggestions.models import Assignment, Attachment, Consultation, Reply
 from lvzhi.suggestions.services import drafting, handling, replies, review
 from lvzhi.suggestions.workflow import State
 from tests.suggestions.loop_world import TODAY, build
 
 pytestmark = pytest.mark.django_db
 BACKEND = "lvzhi.org.auth.UsernameOrMobileBackend"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REPLY_TEXT = "经研究，我局已将学校周边交通秩序纳入专项整治，增设护学岗二十处，并与交警部门建立联动机制。"
 
 
 @pytest.fixture
-def w(time_machine):
+def w(time_machine, settings, tmp_path):
     time_machine.move_to(TODAY, tick=False)
+    settings.MEDIA_ROOT = tmp_path
     return build()
 
 
@@ -63,8 +66,12 @@ def text(response) -> str:
     return response.content.decode()
 
 
+def letter(name="答复函.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
 def reply_data(**kw):
-    data = {"text": REPLY_TEXT, "result_code": "A", "signed_by": "局长 王建国"}
+    data = {"text": REPLY_TEXT, "result_code": "A", "signed_by": "局长 王建国", "file": letter()}
     data.update(kw)
     return data
 
@@ -304,6 +311,11 @@ def test_the_lead_unit_replies(w):
         "局长 王建国",
         True,
     )
+    assert (reply.letter.kind, reply.letter.name, reply.letter.file.read()) == ("letter", "答复函.pdf", PDF)
+    assert events(s, "suggestion.reply")[0].payload["letter"] == reply.letter_id
+    letter_url = reverse("suggestions:attachment", args=[reply.letter_id])
+    assert letter_url in text(client.get(url("detail", s)))
+    assert client_for(w.deputy).get(letter_url).status_code == 200  # the deputy reads the letter
     s.refresh_from_db()
     assert s.state == State.REPLIED
     assert events(s, "suggestion.reply")[0].actor == w.handler
@@ -383,3 +395,50 @@ def test_the_lead_unit_reports_the_promise_carried_out(w):
     s.refresh_from_db()
     assert s.state == State.PROMISE_REPORTED
     assert events(s, "suggestion.report_promise")[0].actor == w.handler
+
+
+def test_the_letter_must_be_a_real_document(w):
+    s = assigned(w)
+    client = client_for(w.handler)
+    refused = client.post(url("unit_reply", s), reply_data(file=letter("答复函.pdf", b"MZ not a pdf")))
+    assert refused.status_code == 200
+    assert "is not a .pdf file" in text(refused) and REPLY_TEXT in text(refused)
+    missing = reply_data()
+    del missing["file"]
+    assert client.post(url("unit_reply", s), missing).status_code == 200
+    assert not Reply.objects.filter(suggestion=s).exists()
+    assert not Attachment.objects.filter(suggestion=s).exists()
+
+
+# --- the handler's home tiles -------------------------------------------------------------------------
+def tile_counts(client) -> dict[str, int]:
+    page = client.get(reverse("home"))
+    return {
+        t.url.split("=")[-1]: t.count for t in page.context["sections"]["Unit handler"] if "?show=" in t.url
+    }
+
+
+def listed(client, show) -> set[int]:
+    page = client.get(reverse("suggestions:unit_assignments"), {"show": show})
+    return {r["a"].suggestion_id for r in page.context["rows"]}
+
+
+def test_the_home_page_counts_what_waits_for_the_unit(w, time_machine):
+    client = client_for(w.handler)
+    before = tile_counts(client)
+    assert set(before) == {"new", "soon", "overdue", "rehandling", "promise"}
+    s = assigned(w)
+    assert tile_counts(client)["new"] == before["new"] + 1 and s.pk in listed(client, "new")
+    handling.assignment_acknowledge(actor=w.handler, assignment=lead(s))
+    assert tile_counts(client)["new"] == before["new"] and s.pk not in listed(client, "new")
+    # the reply due date (2027-02-26) comes within 15 days, then passes; each tile counts its list
+    for day in (dt.date(2027, 2, 15), dt.date(2027, 3, 2)):
+        time_machine.move_to(dt.datetime(day.year, day.month, day.day, 10, tzinfo=TODAY.tzinfo), tick=False)
+        client = client_for(w.handler)
+        counts = tile_counts(client)
+        assert (s.pk in listed(client, "soon")) == (day <= dt.date(2027, 2, 26))
+        for key, count in counts.items():
+            page = client.get(reverse("suggestions:unit_assignments"), {"show": key})
+            assert page.context["page"].paginator.count == count, (day, key)
+    assert s.pk in listed(client, "overdue") and s.pk not in listed(client, "soon")
+    assert "My assignments" in text(client.get(reverse("home")))  # in the navigation

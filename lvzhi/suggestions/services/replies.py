@@ -16,7 +16,8 @@ from lvzhi.org.models import Mandate
 from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 
-from ..models import Assignment, Evaluation, Reply, Suggestion
+from ..attachments import attachment_add, check_file
+from ..models import Assignment, Attachment, Evaluation, Reply, Suggestion
 from ..permissions import can_run_office, handles
 from ..workflow import State, Step
 from .common import lock, move, refuse, require_step, rules, today
@@ -40,7 +41,9 @@ def reply_submit(
     promised_work: str = "",
     promised_by: dt.date | None = None,
     reference_reason: str = "",
+    letter_file=None,
 ) -> Reply:
+    """The lead unit's reply; `letter_file` (the signed and sealed letter) is stored in the same transaction."""
     suggestion = lock(assignment.suggestion)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not handles(actor, assignment):
@@ -69,6 +72,8 @@ def reply_submit(
         raise ServiceError(
             "reason_required", _("Say why it can only be kept for reference."), field="reference_reason"
         )
+    if letter_file is not None:
+        check_file(letter_file)  # refuse a wrong file before anything is written
     round_ = suggestion.replies.count() + 1
     try:
         with transaction.atomic():
@@ -94,12 +99,23 @@ def reply_submit(
         raise ServiceError(
             "already_replied", _("This suggestion has already been replied to."), status=409
         ) from None
+    if letter_file is not None:
+        reply.letter = attachment_add(
+            actor=actor, suggestion=suggestion, file=letter_file, kind=Attachment.Kind.LETTER
+        )
+        reply.save(update_fields=["letter"])
     move(
         suggestion,
         actor=actor,
         step=Step.REPLY,
         role=Role.UNIT_HANDLER,
-        payload={"reply": reply.pk, "round": round_, "result": reply.result_code, "on_time": reply.on_time},
+        payload={
+            "reply": reply.pk,
+            "round": round_,
+            "result": reply.result_code,
+            "on_time": reply.on_time,
+            "letter": reply.letter_id,
+        },
     )
     tell(
         deputies_of(suggestion),
