@@ -14,6 +14,7 @@ PROVIDERS = [
     "lvzhi.stations.home.tiles_for",
     "lvzhi.suggestions.home.tiles_for",
     "lvzhi.suggestions.home.unit_tiles_for",
+    "lvzhi.suggestions.home.office_tiles_for",
 ]
 
 

@@ -404,3 +404,33 @@ def test_the_list_costs_the_same_queries_however_many_rows(w, staff, django_asse
         second = staff.get(url("office_list"))
     assert first.status_code == second.status_code == 200
     assert "关于加强第5所学校周边管理的建议" in text(second)
+
+
+# --- the office's home tiles ----------------------------------------------------------------------
+def test_the_home_page_shows_what_waits_for_the_office(w, staff, time_machine):
+    from django.utils import translation
+
+    from lvzhi.suggestions.home import office_tiles_for
+
+    def tiles(user):
+        with translation.override("en"):
+            return {t.label: t for t in office_tiles_for(user)}
+
+    before = tiles(w.staff)
+    time_machine.move_to(TODAY - dt.timedelta(days=14), tick=False)
+    submitted(w, "关于规范城区共享单车停放秩序的建议")  # its assignment is overdue by today
+    time_machine.move_to(TODAY, tick=False)
+    s = assigned(w)
+    handling.assignment_return(actor=w.handler, assignment=s.assignments.get(role="lead"), reason="不属于")
+    after = tiles(w.staff)
+    review_tile = after["Suggestions to review"]
+    assert review_tile.count == before["Suggestions to review"].count + 1 and review_tile.urgent
+    assert review_tile.url == url("office_queue")
+    assert after["Accepted, to be assigned"].count == before["Accepted, to be assigned"].count + 1
+    assert after["Returned by units, to reassign"].count == before["Returned by units, to reassign"].count + 1
+    body = text(staff.get(reverse("home")))
+    assert "Suggestions to review" in body and url("office_returned") in body
+    assert "Review and assign" in body  # the menu
+    assert tiles(w.deputy) == {} and tiles(w.handler) == {}
+    # A sibling district's office counts its own congress only.
+    assert tiles(w.staff_b)["Suggestions to review"].count == 0
