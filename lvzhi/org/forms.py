@@ -230,6 +230,14 @@ class IntSettingForm(forms.Form):
     )
 
 
+class ListSettingForm(forms.Form):
+    """A list of whole numbers typed as "15, 3" (checked by the setting's own validation)."""
+
+    value = forms.CharField(
+        label=_("Value"), max_length=60, widget=forms.TextInput(attrs={"style": "width:8rem"})
+    )
+
+
 class ResultClassForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=4, required=False)
     label = forms.CharField(label=_("Label"), max_length=40, required=False)

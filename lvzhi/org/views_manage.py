@@ -44,6 +44,7 @@ from .forms import (
     GroupForm,
     IntSettingForm,
     LeaveForm,
+    ListSettingForm,
     MandateEndForm,
     ResultClassFormSet,
     SessionForm,
@@ -407,7 +408,8 @@ def congress_settings(request, pk: int):
                     messages.success(request, _("Setting saved."))
                     return redirect("org:congress_settings", congress.pk)
             else:
-                bound_form = IntSettingForm(request.POST, prefix=key)
+                form_class = ListSettingForm if definition.kind == "int_list" else IntSettingForm
+                bound_form = form_class(request.POST, prefix=key)
                 if bound_form.is_valid():
                     setting_services.congress_setting_set(
                         actor=request.user, congress=congress, key=key, value=bound_form.cleaned_data["value"]
@@ -434,6 +436,8 @@ def congress_settings(request, pk: int):
             form = bound_form
         elif definition.kind == "result_classes":
             form = ResultClassFormSet(initial=value, prefix=key)
+        elif definition.kind == "int_list":
+            form = ListSettingForm(initial={"value": ", ".join(str(v) for v in value)}, prefix=key)
         else:
             form = IntSettingForm(initial={"value": value}, prefix=key)
         if can_manage and definition.kind == "int":

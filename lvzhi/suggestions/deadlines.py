@@ -35,6 +35,7 @@ from lvzhi.org.congress_settings import settings_for
 from lvzhi.org.models import RoleAssignment, User
 from lvzhi.org.roles import Role
 
+from . import events
 from .models import Assignment, Evaluation, Reply, Suggestion
 from .services.notices import concerned_mandate_ids, handlers_of, staff_of, tell
 from .services.replies import evaluation_due, evaluation_window_close
@@ -42,7 +43,7 @@ from .workflow import State
 
 logger = logging.getLogger("lvzhi.suggestions.deadlines")
 
-OVERDUE = "suggestion.overdue"  # event kind: a clock ran out (recorded once, with the first notice)
+# A clock ran out: the event kind is recorded once, with the first notice.
 HANDLING = (State.ASSIGNED, State.REHANDLING)
 
 
@@ -164,7 +165,7 @@ class _Sweep:
             # The first notice of this deadline: the timeline shows when it was flagged.
             record_event(
                 actor=None,
-                kind=OVERDUE,
+                kind=events.OVERDUE,
                 target=s,
                 payload={"clock": clock, "due": due.isoformat(), **payload},
             )

@@ -12,6 +12,7 @@ SIGNER_CONFIRMED = "suggestion.signer_confirmed"
 SIGNER_DECLINED = "suggestion.signer_declined"
 ATTACHMENT_ADDED = "suggestion.attachment_added"
 COMMITTEE_SET = "suggestion.committee_set"
+OVERDUE = "suggestion.overdue"
 
 # Every workflow step is recorded as "suggestion.<step>" and reads as the step's own label.
 LABELS = {STEP.format(step=step.value): step.label for step in Step}
@@ -24,6 +25,7 @@ LABELS.update(
         SIGNER_DECLINED: _("Co-signature declined"),
         ATTACHMENT_ADDED: _("File added"),
         COMMITTEE_SET: _("Supervising committee set"),
+        OVERDUE: _("Deadline passed"),
     }
 )
 STATE_LABELS = {state.value: state.label for state in State}

@@ -169,3 +169,17 @@ def test_the_settings_page_costs_a_fixed_number_of_queries(w, django_assert_max_
     client = w.client(w.staff_a)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("org:congress_settings", args=[w.town_a.pk])).status_code == 200
+
+
+def test_staff_set_the_reminder_days_as_a_list(w):
+    url = reverse("org:congress_settings", args=[w.district_a.pk])
+    page = w.client(w.staff_a).post(
+        url, {"key": "reminder_offsets_days", "action": "set", "reminder_offsets_days-value": "10，2"}
+    )
+    assert page.status_code == 302
+    assert setting_for(w.district_a, "reminder_offsets_days") == [10, 2]
+    page = w.client(w.staff_a).post(
+        url, {"key": "reminder_offsets_days", "action": "set", "reminder_offsets_days-value": "ten"}
+    )
+    assert page.status_code == 200 and 'value="ten"' in page.content.decode()
+    assert setting_for(w.district_a, "reminder_offsets_days") == [10, 2]

@@ -8,7 +8,7 @@ import pytest
 from lvzhi.core.models import Event, Notification
 from lvzhi.org.congress_settings import validate_value
 from lvzhi.org.models import CongressSetting, User
-from lvzhi.suggestions import deadlines, tasks
+from lvzhi.suggestions import events, tasks
 from lvzhi.suggestions.deadlines import deadline_sweep, reminder_offset
 from lvzhi.suggestions.models import Assignment, Evaluation
 from lvzhi.suggestions.services import drafting, handling, replies, review
@@ -85,7 +85,7 @@ def test_the_lead_unit_is_reminded_15_and_3_days_before_its_reply_is_due_once_ea
 def test_the_day_after_the_reply_was_due_it_is_flagged_overdue_once(w, time_machine):
     s, lead, _co = assigned(w)
     due = lead.reply_due
-    flagged = Event.objects.filter(target_id=str(s.pk), kind=deadlines.OVERDUE, payload__clock="reply")
+    flagged = Event.objects.filter(target_id=str(s.pk), kind=events.OVERDUE, payload__clock="reply")
     on(time_machine, due)
     assert not flagged.exists()
     on(time_machine, due + dt.timedelta(days=1))
