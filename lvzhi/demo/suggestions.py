@@ -44,6 +44,7 @@ CITY_PLAN = [
     ("agriculture", "加快高标准农田建设", "", [], State.WITHDRAWN, ""),
     ("urban", "加快推进城中村和棚户区改造", "", [], State.MERGED, ""),
 ]
+DEPUTY_A_WAITS = {State.REPLIED, State.PROMISE_REPORTED, State.RETURNED, State.DRAFT}
 REPLY = (
     "关于您提出的《{title}》收悉。我单位高度重视，主要负责同志专题研究，并与代表当面沟通。"
     "现将办理情况答复如下：{result}。感谢您对我们工作的关心和支持。"
@@ -165,7 +166,8 @@ def build_demo_suggestions() -> int:
     made = 0
     merge_target = None
     for i, (field, topic, lead, cos, target, result) in enumerate(CITY_PLAN):
-        author = authors[i % len(authors)]
+        # deputy_a has something waiting in each of its own steps (evaluate, revise, finish a draft).
+        author = deputy_a if target in DEPUTY_A_WAITS else authors[i % len(authors)]
         mandate = Mandate.objects.current().get(person_id=author.person_id, congress=city)
         s = drafting.suggestion_create(
             actor=author, mandate=mandate, title=_title(topic), field=field, body=BODY.format(topic=topic)
@@ -198,4 +200,34 @@ def build_demo_suggestions() -> int:
         s = drafting.suggestion_submit(actor=author, suggestion=s)
         review.suggestion_accept(actor=office, suggestion=s)
         made += 1
+    _disclose_and_track(city, staff)
     return made
+
+
+def _disclose_and_track(city, staff) -> None:
+    """One closed suggestion disclosed to the public (a redacted copy), and one media report on it."""
+    from django.utils import timezone
+
+    from lvzhi.suggestions.services import disclosure
+
+    s = Suggestion.objects.get(congress=city, title=_title(CITY_PLAN[1][1]))
+    d = disclosure.disclosure_prepare(
+        actor=staff,
+        suggestion=s,
+        title=s.title,
+        body=BODY.format(topic=CITY_PLAN[1][1]),
+        reply_text=(
+            "关于《进一步改善我市老旧小区供热质量》的建议收悉。我局会同供热企业对全市老旧小区供热管网进行了排查，"
+            "今年已改造老旧管网四十二公里，供热温度不达标的小区已全部整改。感谢代表对我们工作的关心和支持。"
+        ),
+    )
+    disclosure.disclosure_publish(actor=staff, disclosure=d)
+    disclosure.suggestion_mark_media(actor=staff, suggestion=s, tracked=True)
+    disclosure.media_report_add(
+        actor=staff,
+        suggestion=s,
+        outlet="示范日报",
+        title="老旧小区供热管网改造完成，居民温暖过冬",
+        url="https://news.example.cn/2026/11/heating.html",
+        published_on=timezone.localdate() - dt.timedelta(days=6),
+    )
