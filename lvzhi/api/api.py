@@ -151,9 +151,11 @@ def me(request):
 def _mount_routers() -> None:
     from lvzhi.org.apis import router as org_router
     from lvzhi.stations.apis import router as stations_router
+    from lvzhi.suggestions.apis import router as suggestions_router
 
     api.add_router("/", org_router)
     api.add_router("/", stations_router)
+    api.add_router("/", suggestions_router)
 
 
 _mount_routers()

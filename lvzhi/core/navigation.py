@@ -38,6 +38,11 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("Review and assign"), "suggestions:office_queue", frozenset({Role.STAFF, Role.ADMIN})),
     NavItem(
+        _("Figures"),
+        "suggestions:figures",
+        frozenset({Role.STAFF, Role.CHAIR, Role.COMMITTEE_STAFF, Role.ADMIN}),
+    ),
+    NavItem(
         _("Structure"), "org:congress_list", frozenset(STAFFISH | {Role.SC_MEMBER, Role.COMMITTEE_STAFF})
     ),
     NavItem(_("Accounts"), "org:account_list", frozenset({Role.STAFF, Role.ADMIN})),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_deputy, views_letters, views_office, views_unit
+from . import views, views_deputy, views_figures, views_letters, views_office, views_unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -48,4 +48,8 @@ urlpatterns = [
     path("<int:pk>/office/assign/", views_office.assign, name="office_assign"),
     path("<int:pk>/office/extend/", views_office.extend, name="office_extend"),
     path("<int:pk>/office/decide/", views_office.decide, name="office_decide"),
+    # the figures, the list behind each number, its Excel export (views_figures)
+    path("figures/", views_figures.figures, name="figures"),
+    path("figures/list/", views_figures.figure_list, name="figure_list"),
+    path("figures/export/", views_figures.figure_export, name="figure_export"),
 ]

@@ -1,0 +1,158 @@
+"""The rows of a figure's list, for the page, the Excel export and the API: one suggestion per row with its
+number, authors, units, reply dates, result class and evaluations. Never a mobile number.
+
+Related records are fetched with prefetches (a fixed number of queries, whatever the list's length).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lvzhi.core.audit import record_security_event
+
+from .models import Assignment, Evaluation, Reply, Signer, Suggestion
+from .security_events import EXPORT
+
+ROLE_ORDER = {Signer.Role.AUTHOR: 0, Signer.Role.COSIGNER: 1, Signer.Role.MERGED: 2}
+
+
+def with_details(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    signers = (
+        Signer.objects.filter(declined_at__isnull=True)
+        .exclude(role=Signer.Role.COSIGNER, confirmed_at__isnull=True)
+        .select_related("mandate__person")
+        .order_by("pk")
+    )
+    assignments = Assignment.objects.filter(is_active=True).select_related("unit").order_by("role", "pk")
+    replies = Reply.objects.order_by("round").prefetch_related(
+        Prefetch("evaluations", queryset=Evaluation.objects.order_by("stage", "pk"))
+    )
+    return qs.prefetch_related(
+        Prefetch("signers", queryset=signers, to_attr="concerned"),
+        Prefetch("assignments", queryset=assignments, to_attr="active_assignments"),
+        Prefetch("replies", queryset=replies, to_attr="all_replies"),
+    )
+
+
+def number_of(s: Suggestion) -> str:
+    return _("No. %(number)s") % {"number": s.number} if s.number else ""
+
+
+def row_of(s: Suggestion) -> dict:
+    """One suggestion as plain values (the list page, the export and the API read these)."""
+    signers = sorted(s.concerned, key=lambda x: (ROLE_ORDER.get(x.role, 9), x.pk))
+    lead = next((a for a in s.active_assignments if a.role == Assignment.Role.LEAD), None)
+    latest = s.all_replies[-1] if s.all_replies else None
+    evaluations = []
+    for reply in s.all_replies:
+        for e in reply.evaluations.all():
+            evaluations.append(
+                {"round": reply.round, "stage": e.stage, "rating": e.rating, "mandate_id": e.mandate_id}
+            )
+    return {
+        "id": s.pk,
+        "number": s.number,
+        "series": s.series,
+        "title": s.title,
+        "authors": [x.mandate.person.name for x in signers],
+        "field": s.field,
+        "field_label": s.get_field_display(),
+        "state": s.state,
+        "state_label": s.get_state_display(),
+        "submitted_at": s.submitted_at,
+        "accepted_at": s.accepted_at,
+        "closed_at": s.closed_at,
+        "units": [
+            {"id": a.unit_id, "name": a.unit.name, "role": a.role, "assigned_on": a.assigned_on}
+            for a in s.active_assignments
+        ],
+        "reply_due": lead.due if lead else None,
+        "replied_on": timezone.localdate(latest.replied_at) if latest else None,
+        "result_class": latest.result_code if latest else "",
+        "result_label": latest.result_label if latest else "",
+        "evaluations": evaluations,
+    }
+
+
+def evaluations_text(evaluations: list[dict]) -> str:
+    labels = dict(Evaluation.Rating.choices)
+    counts = Counter((e["round"], e["stage"], e["rating"]) for e in evaluations)
+    parts = []
+    for (round_, stage, rating), n in sorted(counts.items()):
+        where = _("round %(round)s") % {"round": round_}
+        if stage == Evaluation.Stage.PROMISE:
+            where += " " + _("(promise)")
+        parts.append(f"{where}: {labels.get(rating, rating)} ×{n}")
+    return "; ".join(parts)
+
+
+def units_text(units: list[dict]) -> str:
+    roles = dict(Assignment.Role.choices)
+    return "; ".join(f"{roles.get(u['role'], u['role'])}: {u['name']}" for u in units)
+
+
+HEADERS = (
+    gettext_lazy("No."),
+    gettext_lazy("Title"),
+    gettext_lazy("Authors"),
+    gettext_lazy("Field"),
+    gettext_lazy("State"),
+    gettext_lazy("Units"),
+    gettext_lazy("Reply due"),
+    gettext_lazy("Replied on"),
+    gettext_lazy("Result class"),
+    gettext_lazy("Evaluations"),
+)
+
+
+def workbook_bytes(rows: list[dict], *, title: str) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Suggestions")[:31]
+    ws.append([title])
+    ws.append([str(h) for h in HEADERS])
+    for r in rows:
+        ws.append(
+            [
+                number_of_row(r),
+                r["title"],
+                "、".join(r["authors"]),
+                str(r["field_label"]),
+                str(r["state_label"]),
+                units_text(r["units"]),
+                r["reply_due"],
+                r["replied_on"],
+                r["result_label"] or r["result_class"],
+                evaluations_text(r["evaluations"]),
+            ]
+        )
+    for column, width in zip("ABCDEFGHIJ", (10, 40, 24, 16, 14, 36, 12, 12, 12, 30), strict=True):
+        ws.column_dimensions[column].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def number_of_row(r: dict) -> str:
+    return _("No. %(number)s") % {"number": r["number"]} if r["number"] else ""
+
+
+def export_rows(*, actor, rows: list[dict], title: str, what: dict, target=None, request=None) -> bytes:
+    """The Excel file of a list; the export is recorded as a security event (who exported what)."""
+    data = workbook_bytes(rows, title=title)
+    record_security_event(
+        actor=actor,
+        kind=EXPORT,
+        target=target,
+        request=request,
+        payload={**what, "rows": len(rows), "format": "xlsx"},
+    )
+    return data

@@ -1,0 +1,425 @@
+"""The figures of the suggestions loop, computed from the records (never stored by hand).
+
+Every figure is a pair of filters over the suggestions in scope: its denominator, and its numerator (a subset
+of the denominator). The page, the list behind each number, the Excel export and the API all use the same
+pair, so a number always equals the length of its list, and figures of several congresses add up: the
+numerators and denominators are summed, never the rates.
+
+Everything is aggregated in a few queries (conditional counts over Exists subqueries), without a loop over
+the suggestions, so a congress with thousands of them is fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from lvzhi.org.models import Congress, Unit
+
+from .models import Assignment, Consultation, Evaluation, Reply, Suggestion, SurveyAnswer
+from .selectors import HANDLING_STATES, reply_overdue
+from .workflow import State
+
+OK_RATINGS = (Evaluation.Rating.SATISFIED, Evaluation.Rating.BASIC)
+BAD = Evaluation.Rating.DISSATISFIED
+
+
+# --- the scope ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FigureScope:
+    """Which suggestions the figures count: a congress (and those below, on request) and filters."""
+
+    congress: Congress
+    include_lower: bool = False
+    session_id: int | None = None
+    recess: bool = False  # recess suggestions only (no session)
+    year: int | None = None  # the year the suggestion was received
+    unit_id: int | None = None  # the active lead unit (主办)
+    committee_id: int | None = None
+    field: str = ""
+
+    def params(self) -> dict:
+        """The scope as query parameters (for links to the lists and the export)."""
+        out: dict = {"congress": self.congress.pk}
+        if self.include_lower:
+            out["lower"] = "1"
+        if self.session_id:
+            out["session"] = self.session_id
+        if self.recess:
+            out["recess"] = "1"
+        if self.year:
+            out["year"] = self.year
+        if self.unit_id:
+            out["unit"] = self.unit_id
+        if self.committee_id:
+            out["committee"] = self.committee_id
+        if self.field:
+            out["field"] = self.field
+        return out
+
+
+def _lead(**kw) -> Exists:
+    return Exists(
+        Assignment.objects.filter(suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True, **kw)
+    )
+
+
+def scoped(qs: QuerySet[Suggestion], scope: FigureScope) -> QuerySet[Suggestion]:
+    """Narrow an already visible list (suggestion_list_visible_to) to the scope; drafts never count."""
+    qs = qs.exclude(state=State.DRAFT).filter(submitted_at__isnull=False)
+    if scope.include_lower:
+        qs = qs.filter(congress__path__startswith=scope.congress.path)
+    else:
+        qs = qs.filter(congress=scope.congress)
+    if scope.session_id:
+        qs = qs.filter(session_id=scope.session_id)
+    if scope.recess:
+        qs = qs.filter(session__isnull=True)
+    if scope.year:
+        qs = qs.filter(received_on__year=scope.year)
+    if scope.unit_id:
+        qs = qs.filter(_lead(unit_id=scope.unit_id))
+    if scope.committee_id:
+        qs = qs.filter(committee_id=scope.committee_id)
+    if scope.field:
+        qs = qs.filter(field=scope.field)
+    return qs
+
+
+# --- the pieces the figures are made of ------------------------------------------------------------
+def _no_later_reply() -> Exists:
+    return ~Exists(Reply.objects.filter(suggestion=OuterRef("suggestion"), round__gt=OuterRef("round")))
+
+
+def _latest_reply(**kw) -> Exists:
+    """The suggestion's latest reply (its last round) matches kw."""
+    return Exists(Reply.objects.filter(suggestion=OuterRef("pk"), **kw).filter(_no_later_reply()))
+
+
+def _evals(*, first: bool, **kw) -> Exists:
+    qs = Evaluation.objects.filter(reply__suggestion=OuterRef("pk"), **kw)
+    if first:
+        qs = qs.filter(reply__round=1, stage=Evaluation.Stage.REPLY)
+    else:
+        latest = ~Exists(
+            Reply.objects.filter(suggestion=OuterRef("reply__suggestion"), round__gt=OuterRef("reply__round"))
+        )
+        qs = qs.filter(latest)
+    return Exists(qs)
+
+
+def _satisfied_final() -> Q:
+    """On the latest reply: the promise stage when it was rated, else the reply stage; none dissatisfied."""
+    promise, reply = Evaluation.Stage.PROMISE, Evaluation.Stage.REPLY
+    rated_promise = _evals(first=False, stage=promise)
+    return (rated_promise & ~_evals(first=False, stage=promise, rating=BAD)) | (
+        ~rated_promise & _evals(first=False, stage=reply) & ~_evals(first=False, stage=reply, rating=BAD)
+    )
+
+
+def _ever_assigned() -> Exists:
+    return Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), role=Assignment.Role.LEAD))
+
+
+def _assigned_by_due() -> Exists:
+    return Exists(
+        Assignment.objects.filter(
+            suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, assigned_on__lte=OuterRef("assign_due")
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    definition: str
+    denominator: Callable[[dt.date], Q]
+    numerator: Callable[[dt.date], Q]  # within the denominator
+    is_count: bool = False  # shown as a count (its denominator is all submitted)
+
+    def num_q(self, day: dt.date) -> Q:
+        return self.denominator(day) & self.numerator(day)
+
+
+def _all(day) -> Q:
+    return Q(submitted_at__isnull=False)
+
+
+def _accepted(day) -> Q:
+    return Q(accepted_at__isnull=False)
+
+
+def _replied(day) -> Q:
+    return Q(Exists(Reply.objects.filter(suggestion=OuterRef("pk"), round=1)))
+
+
+def _assigned(day) -> Q:
+    return Q(_lead())
+
+
+FIGURES: list[Figure] = [
+    Figure(
+        "submitted",
+        _("Submitted"),
+        _("Suggestions submitted to the office (drafts not counted)."),
+        _all,
+        _all,
+        is_count=True,
+    ),
+    Figure(
+        "accepted",
+        _("Accepted"),
+        _("Accepted and numbered (第Z号), over those submitted."),
+        _all,
+        _accepted,
+    ),
+    Figure(
+        "assigned_on_time",
+        _("Assigned on time"),
+        _(
+            "Recess suggestions whose lead unit was assigned by the assignment deadline (from receipt), over "
+            "recess suggestions accepted and not merged that were assigned or whose deadline has passed."
+        ),
+        lambda day: (
+            Q(assign_due__isnull=False, accepted_at__isnull=False, merged_into__isnull=True)
+            & (Q(_ever_assigned()) | Q(assign_due__lt=day))
+        ),
+        lambda day: Q(_assigned_by_due()),
+    ),
+    Figure(
+        "replied_on_time",
+        _("Replied on time"),
+        _(
+            "First replies given by the reply deadline in force (an approved extension counts), over "
+            "suggestions with a first reply."
+        ),
+        _replied,
+        lambda day: Q(Exists(Reply.objects.filter(suggestion=OuterRef("pk"), round=1, on_time=True))),
+    ),
+    Figure(
+        "closed",
+        _("Closed (办结率)"),
+        _("Closed suggestions, over those accepted and not merged into another."),
+        lambda day: Q(accepted_at__isnull=False, merged_into__isnull=True),
+        lambda day: Q(state=State.CLOSED),
+    ),
+    Figure(
+        "overdue",
+        _("Overdue now"),
+        _(
+            "Being handled and the lead unit's reply deadline in force has passed without a reply, over "
+            "suggestions being handled."
+        ),
+        lambda day: Q(state__in=HANDLING_STATES),
+        reply_overdue,
+    ),
+    Figure(
+        "solved",
+        _("Solution rate"),
+        _("Suggestions whose latest reply is of a class counted as solved, over those replied."),
+        _replied,
+        lambda day: Q(_latest_reply(is_solved=True)),
+    ),
+    Figure(
+        "face_to_face",
+        _("Face-to-face rate (面商率)"),
+        _(
+            "Suggestions with at least one consultation with the deputy not held by phone, over those "
+            "assigned to a lead unit."
+        ),
+        _assigned,
+        lambda day: Q(
+            Exists(
+                Consultation.objects.filter(assignment__suggestion=OuterRef("pk")).exclude(
+                    method=Consultation.Method.PHONE
+                )
+            )
+        ),
+    ),
+    Figure(
+        "satisfied_first",
+        _("Satisfaction, first time (满意率)"),
+        _(
+            "Suggestions whose first reply no deputy rated dissatisfied (every rating satisfied or basically "
+            "satisfied), over suggestions whose first reply was rated. Not evaluated is not satisfied."
+        ),
+        lambda day: Q(_evals(first=True)),
+        lambda day: ~Q(_evals(first=True, rating=BAD)),
+    ),
+    Figure(
+        "satisfied_final",
+        _("Satisfaction, final"),
+        _(
+            "The same on the latest reply (on the promise carried out, where that was rated): no deputy "
+            "dissatisfied, over suggestions whose latest reply was rated."
+        ),
+        lambda day: Q(_evals(first=False)),
+        lambda day: _satisfied_final(),
+    ),
+    Figure(
+        "survey",
+        _("Survey satisfaction"),
+        _(
+            "Suggestions no deputy called dissatisfied in the third-party survey, over suggestions with "
+            "survey answers."
+        ),
+        lambda day: Q(Exists(SurveyAnswer.objects.filter(suggestion=OuterRef("pk")))),
+        lambda day: ~Q(Exists(SurveyAnswer.objects.filter(suggestion=OuterRef("pk"), rating=BAD))),
+    ),
+]
+BY_KEY = {f.key: f for f in FIGURES}
+UNIT_FIGURES = ("face_to_face", "replied_on_time", "satisfied_first")  # the units' ranking columns
+CLASS_PREFIX = "class:"  # list key of a result class: "class:A"
+
+
+# --- the computed figures -----------------------------------------------------------------------
+@dataclass
+class Value:
+    key: str
+    label: str
+    definition: str
+    numerator: int
+    denominator: int
+    is_count: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        """Numerator over denominator, in percent (one decimal), None when nothing is counted."""
+        return round(100 * self.numerator / self.denominator, 1) if self.denominator else None
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": str(self.label),
+            "definition": str(self.definition),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "rate": self.rate,
+        }
+
+
+@dataclass
+class UnitRow:
+    unit_id: int
+    name: str
+    values: dict[str, Value] = field(default_factory=dict)
+
+    @property
+    def assigned(self) -> int:
+        return self.values["face_to_face"].denominator
+
+
+@dataclass
+class Figures:
+    figures: list[Value]
+    classes: list[Value]
+    units: list[UnitRow]
+
+    def get(self, key: str) -> Value:
+        return next(v for v in self.figures + self.classes if v.key == key)
+
+
+def _counts(day: dt.date, keys=None) -> dict:
+    out = {}
+    for f in FIGURES:
+        if keys is None or f.key in keys:
+            out[f"{f.key}__d"] = Count("pk", filter=f.denominator(day))
+            out[f"{f.key}__n"] = Count("pk", filter=f.num_q(day))
+    return out
+
+
+def _value(f: Figure, row: dict) -> Value:
+    return Value(f.key, f.label, f.definition, row[f"{f.key}__n"], row[f"{f.key}__d"], f.is_count)
+
+
+def result_classes(congress: Congress) -> list[dict]:
+    from lvzhi.org.congress_settings import settings_for
+
+    return list(settings_for(congress)["result_classes"])
+
+
+def compute(qs: QuerySet[Suggestion], *, day: dt.date, congress: Congress | None = None) -> Figures:
+    """Every figure of the (already scoped) suggestions `qs` on `day`."""
+    qs = qs.order_by()
+    row = qs.aggregate(**_counts(day))
+    figures = [_value(f, row) for f in FIGURES]
+    replied = row["solved__d"]
+
+    # Result-class shares: by the latest reply's class, over those replied (one grouped query).
+    latest_code = Subquery(
+        Reply.objects.filter(suggestion=OuterRef("pk"))
+        .filter(_no_later_reply())
+        .order_by("-round")
+        .values("result_code")[:1]
+    )
+    by_code = dict(
+        qs.annotate(code=latest_code)
+        .exclude(code=None)
+        .values("code")
+        .annotate(n=Count("pk"))
+        .values_list("code", "n")
+    )
+    known = result_classes(congress) if congress is not None else []
+    labels = {c["code"]: c["label"] for c in known}
+    codes = [c["code"] for c in known] + sorted(c for c in by_code if c not in labels)
+    classes = [
+        Value(
+            CLASS_PREFIX + code,
+            labels.get(code, code),
+            _("Suggestions whose latest reply is of this class, over those replied."),
+            by_code.get(code, 0),
+            replied,
+        )
+        for code in codes
+    ]
+
+    # The units ranked: the same figures grouped by the active lead unit (one grouped query).
+    lead_unit = Subquery(
+        Assignment.objects.filter(
+            suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True
+        ).values("unit_id")[:1]
+    )
+    grouped = (
+        qs.annotate(lead_unit=lead_unit)
+        .exclude(lead_unit=None)
+        .values("lead_unit")
+        .annotate(**_counts(day, UNIT_FIGURES))
+    )
+    rows = list(grouped)
+    names = dict(Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name"))
+    units = [
+        UnitRow(
+            r["lead_unit"], names.get(r["lead_unit"], ""), {k: _value(BY_KEY[k], r) for k in UNIT_FIGURES}
+        )
+        for r in rows
+    ]
+    units.sort(
+        key=lambda u: (
+            -(u.values["satisfied_first"].rate or 0),
+            -(u.values["replied_on_time"].rate or 0),
+            -u.assigned,
+            u.name,
+        )
+    )
+    return Figures(figures, classes, units)
+
+
+def figure_list(
+    qs: QuerySet[Suggestion], *, key: str, part: str, day: dt.date
+) -> QuerySet[Suggestion] | None:
+    """The suggestions behind one number: the figure's numerator ("num") or denominator ("den").
+    None for an unknown figure."""
+    if key.startswith(CLASS_PREFIX):
+        code = key[len(CLASS_PREFIX) :]
+        if not code:
+            return None
+        return qs.filter(_replied(day)) if part == "den" else qs.filter(_latest_reply(result_code=code))
+    f = BY_KEY.get(key)
+    if f is None:
+        return None
+    return qs.filter(f.denominator(day)) if part == "den" else qs.filter(f.num_q(day))

@@ -1,0 +1,202 @@
+"""The figures of the suggestions loop (for staff, chairs and special-committee staff), the list behind each
+number, and its Excel export.
+
+Everything reads through suggestion_list_visible_to, so a committee's staff count their committee's
+suggestions only, and a number's list is exactly the suggestions it counts (lvzhi.suggestions.stats).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from lvzhi.org.fields import SubjectField
+from lvzhi.org.models import Committee, Congress, Session, Unit
+from lvzhi.org.roles import Role
+from lvzhi.org.scope import scope_for
+
+from . import exports, stats
+from .selectors import suggestion_list_visible_to
+
+PAGE_SIZE = 50
+READERS = {Role.STAFF, Role.CHAIR, Role.COMMITTEE_STAFF, Role.ADMIN}
+PARTS = {"num", "den"}
+
+
+def figure_congresses(user) -> QuerySet[Congress]:
+    """The congresses whose figures the user reads: staff and chairs their own and those below, a
+    special committee's staff their committee's congress; every one for a site administrator."""
+    s = scope_for(user)
+    qs = Congress.objects.order_by("path", "pk")
+    if s.is_admin:
+        return qs
+    if not (s.roles & READERS):
+        return qs.none()
+    q = Q(pk__in=s.committee_congress_ids)
+    for path in s.read_paths:
+        q |= Q(path__startswith=path)
+    return qs.filter(q)
+
+
+def _year(raw) -> int | None:
+    raw = str(raw or "").strip()
+    return (
+        int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 and 1990 <= int(raw) <= 2100 else None
+    )
+
+
+def scope_from(request, params) -> tuple[stats.FigureScope, list[Congress]]:
+    """The figures' scope from the query (a bad or foreign value is dropped), and the congress choices."""
+    from lvzhi.core.params import parse_id
+
+    congresses = list(figure_congresses(request.user))
+    if not congresses:
+        raise PermissionDenied(_("The figures are for deputy-affairs staff, chairs and committee staff."))
+    wanted = parse_id(params.get("congress")) or getattr(request.user, "congress_id", None)
+    congress = next((c for c in congresses if c.pk == wanted), congresses[0])
+    lower = params.get("lower") in ("1", "on", "true")
+    session_id = parse_id(params.get("session"))
+    if session_id and not Session.objects.filter(pk=session_id, term__congress=congress).exists():
+        session_id = None
+    field = str(params.get("field") or "")
+    scope = stats.FigureScope(
+        congress=congress,
+        include_lower=lower,
+        session_id=session_id,
+        recess=params.get("recess") in ("1", "on", "true") and not session_id,
+        year=_year(params.get("year")),
+        unit_id=parse_id(params.get("unit")),
+        committee_id=parse_id(params.get("committee")),
+        field=field if field in SubjectField.values else "",
+    )
+    return scope, congresses
+
+
+def scoped_suggestions(request, scope: stats.FigureScope):
+    return stats.scoped(suggestion_list_visible_to(user=request.user), scope)
+
+
+def _list_url(scope: stats.FigureScope, key: str, part: str) -> str:
+    return (
+        reverse("suggestions:figure_list") + "?" + urlencode({**scope.params(), "figure": key, "part": part})
+    )
+
+
+def _with_links(values, scope, **extra):
+    for v in values:
+        params = {**scope.params(), **extra}
+        v.num_url = (
+            reverse("suggestions:figure_list") + "?" + urlencode({**params, "figure": v.key, "part": "num"})
+        )
+        v.den_url = (
+            reverse("suggestions:figure_list") + "?" + urlencode({**params, "figure": v.key, "part": "den"})
+        )
+    return values
+
+
+@login_required
+def figures(request):
+    scope, congresses = scope_from(request, request.GET)
+    result = stats.compute(
+        scoped_suggestions(request, scope), day=timezone.localdate(), congress=scope.congress
+    )
+    _with_links(result.figures, scope)
+    _with_links(result.classes, scope)
+    for row in result.units:
+        unit_scope = stats.FigureScope(**{**scope.__dict__, "unit_id": row.unit_id})
+        _with_links(row.values.values(), unit_scope)
+    congress = scope.congress
+    return render(
+        request,
+        "suggestions/figures/index.html",
+        {
+            "scope": scope,
+            "congress": congress,
+            "congresses": congresses,
+            "result": result,
+            "sessions": Session.objects.filter(term__congress=congress)
+            .select_related("term__congress")
+            .order_by("-start_date"),
+            "units": Unit.objects.filter(congress=congress).order_by("-is_active", "kind", "pk"),
+            "committees": Committee.objects.filter(congress=congress, kind=Committee.Kind.SPECIAL).order_by(
+                "pk"
+            ),
+            "fields": SubjectField.choices,
+            "day": timezone.localdate(),
+        },
+    )
+
+
+def _figure_rows(request):
+    scope, _congresses = scope_from(request, request.GET)
+    key = str(request.GET.get("figure") or "submitted")[:40]
+    part = request.GET.get("part") if request.GET.get("part") in PARTS else "num"
+    day = timezone.localdate()
+    qs = stats.figure_list(scoped_suggestions(request, scope), key=key, part=part, day=day)
+    if qs is None:
+        raise Http404(_("No such figure."))
+    if key.startswith(stats.CLASS_PREFIX):
+        label = key[len(stats.CLASS_PREFIX) :]
+    else:
+        label = str(stats.BY_KEY[key].label)
+    part_label = _("counted") if part == "num" else _("of which")
+    title = f"{scope.congress.name} · {label} · {part_label if part == 'num' else _('denominator')}"
+    qs = exports.with_details(qs.order_by("congress__path", "series", "number", "pk"))
+    return scope, key, part, title, qs
+
+
+@login_required
+def figure_list(request):
+    """The suggestions behind one number of the figures page."""
+    scope, key, part, title, qs = _figure_rows(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [exports.row_of(s) for s in page]
+    for r in rows:
+        r["units_text"] = exports.units_text(r["units"])
+        r["evaluations_text"] = exports.evaluations_text(r["evaluations"])
+    params = {k: v for k, v in request.GET.items() if k != "page"}
+    params.setdefault("figure", key)
+    params["part"] = part
+    return render(
+        request,
+        "suggestions/figures/list.html",
+        {
+            "title": title,
+            "page": page,
+            "rows": rows,
+            "export_url": reverse("suggestions:figure_export") + "?" + urlencode(params),
+            "back_url": reverse("suggestions:figures") + "?" + urlencode(scope.params()),
+        },
+    )
+
+
+@login_required
+def figure_export(request):
+    """The list behind a number as an Excel file (no mobile numbers); the export is recorded."""
+    scope, key, part, title, qs = _figure_rows(request)
+    rows = [exports.row_of(s) for s in qs]
+    data = exports.export_rows(
+        actor=request.user,
+        rows=rows,
+        title=title,
+        what={"what": "suggestions", "figure": key, "part": part, **scope.params()},
+        target=scope.congress,
+        request=request,
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localdate().isoformat()
+    safe = re.sub(r"[^A-Za-z0-9_]+", "-", key)
+    response["Content-Disposition"] = f'attachment; filename="suggestions-{safe}-{part}-{stamp}.xlsx"'
+    return response
