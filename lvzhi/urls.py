@@ -20,6 +20,7 @@ urlpatterns = [
     path("org/", include("lvzhi.org.urls")),
     path("stations/", include("lvzhi.stations.urls")),
     path("suggestions/", include("lvzhi.suggestions.urls")),
+    path("public/", include("lvzhi.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

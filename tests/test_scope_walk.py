@@ -45,7 +45,7 @@ from lvzhi.org.models import (
 )
 from lvzhi.org.tokens import token_create, token_list_of
 from lvzhi.stations.selectors import station_list_visible_to
-from lvzhi.suggestions.models import Attachment
+from lvzhi.suggestions.models import Attachment, Disclosure
 from lvzhi.suggestions.selectors import suggestion_list_visible_to
 from tests.factories import UserFactory
 
@@ -72,6 +72,9 @@ class Kind:
     # Other texts of a record its readers see (a deputy's occupation may name a committee or a unit), so a
     # foreign name that appears inside them is not taken for a leak.
     texts: Callable[[object], tuple[str, ...]] = lambda r: ()
+    # Public records (published disclosures): everyone reads the same ones, so there is no sibling to hide
+    # them from; pages with their id are walked like shared data (they must simply not fail).
+    public: bool = False
 
 
 def _congresses(u):
@@ -110,6 +113,9 @@ KINDS: dict[str, Kind] = {
         lambda u: Attachment.objects.filter(suggestion__in=suggestion_list_visible_to(user=u)),
         lambda a: a.name,
     ),
+    "disclosure": Kind(
+        lambda u: Disclosure.objects.filter(is_published=True), lambda d: d.title, public=True
+    ),
 }
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
@@ -135,12 +141,13 @@ SEGMENT_KINDS = {
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
-URL_NAME_KINDS: dict[str, str] = {}
+URL_NAME_KINDS: dict[str, str] = {"portal:": "disclosure"}
 # Parameters that are not ids, and the value to walk them with.
 PARAM_VALUES = {"year": "2026", "month": "1", "kind": "deputies"}
 
 # Pages anyone may open signed out.
 PUBLIC = {"signin", "healthz", "set_language", "api:openapi-json", "api:openapi-view", "home"}
+PUBLIC |= {"portal:list", "portal:detail"}  # the disclosed suggestions (published copies only)
 # Not walked signed in: they would end the walker's session (the pages themselves are tested elsewhere).
 SESSION_ENDING = {"signout"}
 
@@ -345,7 +352,7 @@ def walk_pair(viewer_user, owner_user, report: dict) -> list[str]:
             if kind_key is None:
                 continue  # reported by test_every_id_parameter_maps_to_a_model
             kind = KINDS[kind_key]
-            if kind.visible is None:
+            if kind.visible is None or kind.public:
                 # Shared data: no sibling to hide from; it must simply not fail.
                 url = pattern.url(param_values(pattern, viewer, param, own_value(kind_key, viewer, 1)))
                 for method in ("get", "post"):

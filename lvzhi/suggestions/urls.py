@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_deputy, views_figures, views_letters, views_office, views_unit
+from . import views, views_deputy, views_disclosure, views_figures, views_letters, views_office, views_unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -31,10 +31,6 @@ urlpatterns = [
     path("<int:pk>/unit/opinion/", views_unit.unit_opinion, name="unit_opinion"),
     path("<int:pk>/unit/reply/", views_unit.unit_reply, name="unit_reply"),
     path("<int:pk>/unit/promise/", views_unit.unit_promise, name="unit_promise"),
-    # assignment letters (views_letters)
-    path("letters/", views_letters.letter_index, name="letters"),
-    path("letters/units/<int:unit_id>/docx/", views_letters.letter_docx, name="letter_docx"),
-    path("letters/units/<int:unit_id>/pdf/", views_letters.letter_pdf, name="letter_pdf"),
     # the deputy-affairs office's pages (views_office)
     path("office/", views_office.office_list, name="office_list"),
     path("office/queue/", views_office.queue, name="office_queue"),
@@ -48,6 +44,16 @@ urlpatterns = [
     path("<int:pk>/office/assign/", views_office.assign, name="office_assign"),
     path("<int:pk>/office/extend/", views_office.extend, name="office_extend"),
     path("<int:pk>/office/decide/", views_office.decide, name="office_decide"),
+    # disclosure and media tracking (views_disclosure)
+    path("<int:pk>/disclosure/", views_disclosure.disclosure_edit, name="disclosure"),
+    path("<int:pk>/disclosure/publish/", views_disclosure.disclosure_publish, name="disclosure_publish"),
+    path("<int:pk>/disclosure/withdraw/", views_disclosure.disclosure_withdraw, name="disclosure_withdraw"),
+    path("<int:pk>/media/", views_disclosure.media, name="media"),
+    path("<int:pk>/media/track/", views_disclosure.media_track, name="media_track"),
+    # assignment letters (views_letters)
+    path("letters/", views_letters.letter_index, name="letters"),
+    path("letters/units/<int:unit_id>/docx/", views_letters.letter_docx, name="letter_docx"),
+    path("letters/units/<int:unit_id>/pdf/", views_letters.letter_pdf, name="letter_pdf"),
     # the figures, the list behind each number, its Excel export (views_figures)
     path("figures/", views_figures.figures, name="figures"),
     path("figures/list/", views_figures.figure_list, name="figure_list"),
