@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
         "suggestions:list",
         frozenset(STAFFISH | {Role.UNIT_HANDLER, Role.COMMITTEE_STAFF, Role.SC_MEMBER}),
     ),
+    NavItem(_("Key supervision"), "suggestions:key_list", frozenset(STAFFISH | {Role.SC_MEMBER})),
     NavItem(_("Review and assign"), "suggestions:office_queue", frozenset({Role.STAFF, Role.ADMIN})),
     NavItem(
         _("Figures"),

@@ -201,7 +201,46 @@ def build_demo_suggestions() -> int:
         review.suggestion_accept(actor=office, suggestion=s)
         made += 1
     _disclose_and_track(city, staff)
+    _key_supervision(city, staff)
     return made
+
+
+def _key_supervision(city, staff) -> None:
+    """One city suggestion under key supervision (重点督办): chosen by city_chair, with its meetings up to the
+    final report; scored by the city's standing-committee members, if the demo has any (it has none yet)."""
+    from django.utils import timezone
+
+    from lvzhi.org.models import RoleAssignment
+    from lvzhi.org.roles import Role
+    from lvzhi.suggestions.services import key
+    from lvzhi.suggestions.workflow import OPEN_STATES
+
+    s = (
+        Suggestion.objects.filter(congress=city, state__in=OPEN_STATES)
+        .exclude(number=None)
+        .order_by("pk")
+        .first()
+    )
+    if s is None:
+        return
+    chair = User.objects.get(username="city_chair")
+    k = key.key_choose(actor=chair, suggestion=s, leader_in_charge="张副市长", supervising_leader="刘副主任")
+    today = timezone.localdate()
+    for kind, days, notes in (
+        ("assignment", 20, "召开重点建议交办会，明确牵头单位和办理时限。"),
+        ("progress", 10, "听取办理进展汇报，督促加快推进。"),
+        ("report", 2, "承办单位报告办理结果，常委会组成人员测评。"),
+    ):
+        key.key_meeting_add(
+            actor=staff, key=k, kind=kind, held_on=today - dt.timedelta(days=days), notes=notes
+        )
+    members = User.objects.filter(
+        pk__in=RoleAssignment.objects.filter(role=Role.SC_MEMBER, congress=city, is_active=True).values(
+            "user_id"
+        )
+    ).order_by("pk")[:2]
+    for member, score in zip(members, (92, 85), strict=False):
+        key.key_score(actor=member, key=k, score=score, comment="办理认真，成效明显。")
 
 
 def _disclose_and_track(city, staff) -> None:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views, views_deputy, views_disclosure, views_figures, views_letters, views_office, views_unit
+from . import (
+    views,
+    views_deputy,
+    views_disclosure,
+    views_figures,
+    views_key,
+    views_letters,
+    views_office,
+    views_unit,
+)
 
 app_name = "suggestions"
 urlpatterns = [
@@ -50,6 +59,12 @@ urlpatterns = [
     path("<int:pk>/disclosure/withdraw/", views_disclosure.disclosure_withdraw, name="disclosure_withdraw"),
     path("<int:pk>/media/", views_disclosure.media, name="media"),
     path("<int:pk>/media/track/", views_disclosure.media_track, name="media_track"),
+    # key supervision (views_key)
+    path("key/", views_key.key_list, name="key_list"),
+    path("<int:pk>/key/", views_key.key_detail, name="key_detail"),
+    path("<int:pk>/key/choose/", views_key.key_choose, name="key_choose"),
+    path("<int:pk>/key/meeting/", views_key.key_meeting, name="key_meeting"),
+    path("<int:pk>/key/score/", views_key.key_score, name="key_score"),
     # assignment letters (views_letters)
     path("letters/", views_letters.letter_index, name="letters"),
     path("letters/units/<int:unit_id>/docx/", views_letters.letter_docx, name="letter_docx"),
