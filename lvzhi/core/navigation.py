@@ -38,6 +38,7 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("Key supervision"), "suggestions:key_list", frozenset(STAFFISH | {Role.SC_MEMBER})),
     NavItem(_("Review and assign"), "suggestions:office_queue", frozenset({Role.STAFF, Role.ADMIN})),
+    NavItem(_("Satisfaction survey"), "suggestions:survey", frozenset({Role.STAFF, Role.ADMIN})),
     NavItem(
         _("Figures"),
         "suggestions:figures",

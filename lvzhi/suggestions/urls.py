@@ -8,6 +8,7 @@ from . import (
     views_key,
     views_letters,
     views_office,
+    views_survey,
     views_unit,
 )
 
@@ -73,4 +74,7 @@ urlpatterns = [
     path("figures/", views_figures.figures, name="figures"),
     path("figures/list/", views_figures.figure_list, name="figure_list"),
     path("figures/export/", views_figures.figure_export, name="figure_export"),
+    # the third-party satisfaction survey (views_survey)
+    path("survey/", views_survey.survey_page, name="survey"),
+    path("survey/export/", views_survey.survey_export, name="survey_export"),
 ]
