@@ -13,6 +13,11 @@ SIGNER_DECLINED = "suggestion.signer_declined"
 ATTACHMENT_ADDED = "suggestion.attachment_added"
 COMMITTEE_SET = "suggestion.committee_set"
 OVERDUE = "suggestion.overdue"
+KEY_CHOSEN = "suggestion.key_chosen"
+KEY_MEETING_ADDED = "suggestion.key_meeting_added"
+KEY_SCORED = "suggestion.key_scored"
+SURVEY_IMPORTED = "suggestion.survey_imported"
+SURVEY_DISSATISFIED = "suggestion.survey_dissatisfied"
 
 # Every workflow step is recorded as "suggestion.<step>" and reads as the step's own label.
 LABELS = {STEP.format(step=step.value): step.label for step in Step}
@@ -26,6 +31,11 @@ LABELS.update(
         ATTACHMENT_ADDED: _("File added"),
         COMMITTEE_SET: _("Supervising committee set"),
         OVERDUE: _("Deadline passed"),
+        KEY_CHOSEN: _("Chosen for key supervision"),
+        KEY_MEETING_ADDED: _("Key supervision meeting recorded"),
+        KEY_SCORED: _("Key supervision report scored"),
+        SURVEY_IMPORTED: _("Survey answers imported"),
+        SURVEY_DISSATISFIED: _("Dissatisfied in the third-party survey"),
     }
 )
 STATE_LABELS = {state.value: state.label for state in State}

@@ -20,14 +20,15 @@ from lvzhi.org.models import RoleAssignment
 from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 
+from .. import events
 from ..models import KeyMeeting, KeyScore, KeySupervision, Suggestion
 from ..permissions import can_run_office
 from ..workflow import OPEN_STATES
 from .common import today
 
-KEY_CHOSEN = "suggestion.key_chosen"
-KEY_MEETING_ADDED = "suggestion.key_meeting_added"
-KEY_SCORED = "suggestion.key_scored"
+KEY_CHOSEN = events.KEY_CHOSEN
+KEY_MEETING_ADDED = events.KEY_MEETING_ADDED
+KEY_SCORED = events.KEY_SCORED
 
 
 def is_chair_of(user, congress_id: int) -> bool:

@@ -23,14 +23,15 @@ from lvzhi.core.errors import ServiceError
 from lvzhi.org.models import Congress, Mandate
 from lvzhi.org.permissions import can_manage_congress
 
+from .. import events
 from ..models import Assignment, Evaluation, Suggestion, SurveyAnswer
 from ..security_events import EXPORT
 from ..workflow import State
 from . import notices
 
 SURVEY_STATES = (State.REPLIED, State.CLOSED)
-IMPORTED = "suggestion.survey_imported"
-DISSATISFIED = "suggestion.survey_dissatisfied"
+IMPORTED = events.SURVEY_IMPORTED
+DISSATISFIED = events.SURVEY_DISSATISFIED
 
 # The file's layout (fixed columns; row 1 a title, row 2 the headers, the data from row 3).
 HEADERS = (
