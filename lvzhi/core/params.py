@@ -32,3 +32,12 @@ def parse_date(raw) -> dt.date | None:
     except ValueError:
         return None
     return value if EARLIEST_DATE <= value <= LATEST_DATE else None
+
+
+def parse_year(raw, earliest: int = 1990, latest: int = 2100) -> int | None:
+    """A four-digit year within a sane span, or None."""
+    raw = str(raw or "").strip()
+    if len(raw) != 4 or not raw.isascii() or not raw.isdigit():
+        return None
+    year = int(raw)
+    return year if earliest <= year <= latest else None

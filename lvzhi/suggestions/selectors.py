@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
+from lvzhi.core.params import parse_id
 from lvzhi.org.models import Congress
 from lvzhi.org.scope import scope_for
 
@@ -135,8 +136,8 @@ def suggestion_filter(
         qs = qs.filter(session__isnull=True)
     elif period == "session":
         qs = qs.filter(session__isnull=False)
-    elif period.isdigit():
-        qs = qs.filter(session_id=int(period))
+    elif parse_id(period):
+        qs = qs.filter(session_id=parse_id(period))
     return qs
 
 

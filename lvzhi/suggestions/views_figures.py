@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from lvzhi.core.params import parse_id, parse_year
 from lvzhi.org.fields import SubjectField
 from lvzhi.org.models import Committee, Congress, Session, Unit
 from lvzhi.org.roles import Role
@@ -48,16 +49,8 @@ def figure_congresses(user) -> QuerySet[Congress]:
     return qs.filter(q)
 
 
-def _year(raw) -> int | None:
-    raw = str(raw or "").strip()
-    return (
-        int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 and 1990 <= int(raw) <= 2100 else None
-    )
-
-
 def scope_from(request, params) -> tuple[stats.FigureScope, list[Congress]]:
     """The figures' scope from the query (a bad or foreign value is dropped), and the congress choices."""
-    from lvzhi.core.params import parse_id
 
     congresses = list(figure_congresses(request.user))
     if not congresses:
@@ -74,7 +67,7 @@ def scope_from(request, params) -> tuple[stats.FigureScope, list[Congress]]:
         include_lower=lower,
         session_id=session_id,
         recess=params.get("recess") in ("1", "on", "true") and not session_id,
-        year=_year(params.get("year")),
+        year=parse_year(params.get("year")),
         unit_id=parse_id(params.get("unit")),
         committee_id=parse_id(params.get("committee")),
         field=field if field in SubjectField.values else "",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lvzhi.core.errors import ServiceError
+from lvzhi.core.params import parse_year
 from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 
@@ -87,8 +88,7 @@ def panel_context(request, suggestion: Suggestion) -> dict | None:
 def key_list(request):
     if not _may_see_list(request.user):
         raise PermissionDenied
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today().year
+    year = parse_year(request.GET.get("year"), 2000, 2100) or today().year
     rows = (
         suggestion_list_visible_to(user=request.user)
         .filter(is_key=True, key_supervision__year=year)

@@ -12,11 +12,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from lvzhi.core.errors import ServiceError
-from lvzhi.core.params import parse_id
+from lvzhi.core.params import parse_id, parse_year
 from lvzhi.org.models import Session
 
 from .services import survey
-from .views_figures import _year
 from .views_office import _office_congress
 
 
@@ -24,7 +23,7 @@ def _filters(request, congress) -> tuple[int | None, int | None]:
     session_id = parse_id(request.GET.get("session"))
     if session_id and not Session.objects.filter(pk=session_id, term__congress=congress).exists():
         session_id = None
-    year = None if session_id else (_year(request.GET.get("year")) or timezone.localdate().year)
+    year = None if session_id else (parse_year(request.GET.get("year")) or timezone.localdate().year)
     return session_id, year
 
 

@@ -26,3 +26,11 @@ def test_mobiles_are_normalised_to_ascii_and_masked():
     assert normalise_mobile("+86 138 1234 5678") == "13812345678"
     assert mask_mobile("13812345678") == "138****5678"
     assert mask_mobile("12345") == "*****"
+
+
+def test_years_from_odd_input_are_none():
+    from lvzhi.core.params import parse_year
+
+    assert parse_year("2026") == 2026
+    for raw in ["²⁰²⁶", "0202", "9999", "20x6", "", None]:
+        assert parse_year(raw) is None
