@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lvzhi.org",
     "lvzhi.stations",
     "lvzhi.suggestions",
+    "lvzhi.opinions",
     "lvzhi.portal",
     "lvzhi.api",
     "lvzhi.demo",

@@ -1,0 +1,28 @@
+"""Event kinds of citizens' opinions (recorded through lvzhi.core.audit.record_event), and their words.
+
+Payloads refer to the citizen by the opinion's id only: never a name, a phone or the text they wrote.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import State, Step
+
+STEP = "opinion.{step}"  # every workflow step, with from -> to
+SUBMITTED = "opinion.submitted"
+PHOTO_ADDED = "opinion.photo_added"
+CODE_ISSUED = "opinion.code_issued"
+CODE_REVOKED = "opinion.code_revoked"
+
+LABELS = {STEP.format(step=step.value): step.label for step in Step}
+LABELS.update(
+    {
+        SUBMITTED: _("Opinion received from a citizen"),
+        PHOTO_ADDED: _("Photo added"),
+        CODE_ISSUED: _("Contact code issued"),
+        CODE_REVOKED: _("Contact code revoked"),
+    }
+)
+# State codes are shared across apps in the timeline's lookup; suggestions already label the common ones
+# ("replied", "closed"), so only this loop's own codes are added here.
+_SHARED = {"replied", "closed"}
+STATE_LABELS = {state.value: state.label for state in State if state.value not in _SHARED}
