@@ -19,6 +19,7 @@ from lvzhi.core.audit import record_security_event
 from .models import Assignment, Evaluation, Reply, Signer, Suggestion
 from .security_events import EXPORT
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLE_ORDER = {Signer.Role.AUTHOR: 0, Signer.Role.COSIGNER: 1, Signer.Role.MERGED: 2}
 
 
@@ -68,6 +69,8 @@ def row_of(s: Suggestion) -> dict:
         "submitted_at": s.submitted_at,
         "accepted_at": s.accepted_at,
         "closed_at": s.closed_at,
+        "received_on": s.received_on,
+        "committee": s.committee.name if s.committee_id else "",
         "units": [
             {"id": a.unit_id, "name": a.unit.name, "role": a.role, "assigned_on": a.assigned_on}
             for a in s.active_assignments
@@ -108,6 +111,9 @@ HEADERS = (
     gettext_lazy("Replied on"),
     gettext_lazy("Result class"),
     gettext_lazy("Evaluations"),
+    gettext_lazy("Supervising committee"),
+    gettext_lazy("Received"),
+    gettext_lazy("Closed on"),
 )
 
 
@@ -132,9 +138,13 @@ def workbook_bytes(rows: list[dict], *, title: str) -> bytes:
                 r["replied_on"],
                 r["result_label"] or r["result_class"],
                 evaluations_text(r["evaluations"]),
+                r["committee"],
+                r["received_on"],
+                timezone.localdate(r["closed_at"]) if r["closed_at"] else None,
             ]
         )
-    for column, width in zip("ABCDEFGHIJ", (10, 40, 24, 16, 14, 36, 12, 12, 12, 30), strict=True):
+    widths = (10, 40, 24, 16, 14, 36, 12, 12, 12, 30, 24, 12, 12)
+    for column, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()
     wb.save(out)

@@ -56,6 +56,28 @@ class AcceptForm(forms.Form):
         self.fields["committee"].queryset = special_committees(suggestion.congress_id)
 
 
+class CommitteeForm(forms.Form):
+    """Change the supervising special committee: the congress's special committees, and the reason."""
+
+    committee = forms.ModelChoiceField(
+        label=_("Supervising special committee"),
+        queryset=Committee.objects.none(),
+        required=False,
+        empty_label=_("— choose —"),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=REASON),
+        help_text=_("Recorded in the suggestion's history."),
+    )
+
+    def __init__(self, *args, suggestion: Suggestion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = special_committees(suggestion.congress_id)
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"),

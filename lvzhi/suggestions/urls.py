@@ -43,6 +43,7 @@ urlpatterns = [
     path("<int:pk>/unit/promise/", views_unit.unit_promise, name="unit_promise"),
     # the deputy-affairs office's pages (views_office)
     path("office/", views_office.office_list, name="office_list"),
+    path("office/export/", views_office.office_export, name="office_export"),
     path("office/queue/", views_office.queue, name="office_queue"),
     path("office/batch/", views_office.batch, name="office_batch"),
     path("office/returned/", views_office.returned, name="office_returned"),
@@ -54,6 +55,7 @@ urlpatterns = [
     path("<int:pk>/office/assign/", views_office.assign, name="office_assign"),
     path("<int:pk>/office/extend/", views_office.extend, name="office_extend"),
     path("<int:pk>/office/decide/", views_office.decide, name="office_decide"),
+    path("<int:pk>/office/committee/", views_office.committee, name="office_committee"),
     # disclosure and media tracking (views_disclosure)
     path("<int:pk>/disclosure/", views_disclosure.disclosure_edit, name="disclosure"),
     path("<int:pk>/disclosure/publish/", views_disclosure.disclosure_publish, name="disclosure_publish"),

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from lvzhi.core.params import clean_query, parse_id
 from lvzhi.org.models import Session, Unit
 from lvzhi.org.roles import Role
 
+from . import exports
 from . import forms_office as forms
 from .models import Assignment, Evaluation, Suggestion
 from .permissions import can_run_office
@@ -170,6 +172,8 @@ def panel_context(request, suggestion) -> dict:
         link("office_decide", _("Decide: close or handle again"))
     if _possible(s, Step.MERGE):
         link("office_merge", _("Merge into another suggestion"))
+    if state in OPEN_STATES:
+        link("office_committee", _("Change the supervising committee"))
     return ctx
 
 
@@ -308,6 +312,30 @@ def presidium(request, pk: int):
         title=_("Record the presidium's decision"),
         submit=_("Record the decision"),
         run=run,
+    )
+
+
+@login_required
+def committee(request, pk: int):
+    """对口督办: change the special committee that supervises an accepted, open suggestion, with the reason."""
+    s = _office_suggestion(request, pk)
+    form = forms.CommitteeForm(_posted(request), suggestion=s, initial={"committee": s.committee_id})
+
+    def run(data):
+        done = review.suggestion_set_committee(
+            actor=request.user, suggestion=s, committee=data["committee"], reason=data["reason"]
+        )
+        return _("Now supervised by %(committee)s.") % {"committee": done.committee}
+
+    return _step_page(
+        request,
+        s,
+        form=form,
+        step="",
+        title=_("Change the supervising committee"),
+        submit=_("Change the committee"),
+        run=run,
+        possible=s.state in OPEN_STATES,
     )
 
 
@@ -506,9 +534,11 @@ def returned(request):
     )
 
 
-@login_required
-def office_list(request):
-    """Every suggestion of the office's congress, filtered, with the counts per state (each a link)."""
+def _office_filtered(request):
+    """The office's list as the query string filters it: (congress, congresses, form, counts, state, qs).
+
+    The page and its Excel export both read it, so the export holds exactly the rows the page lists.
+    """
     congress, congresses = _office_congress(request)
     day = timezone.localdate()
     committees = list(forms.special_committees(congress.pk))
@@ -536,12 +566,19 @@ def office_list(request):
     counts = dict(base.order_by().values_list("state").annotate(n=Count("pk")))
     state = data.get("state") or ""
     qs = suggestion_filter(base, day=day, state=state) if state else base
+    qs = qs.order_by("series", "number", "-submitted_at", "-pk")
+    return congress, congresses, form, counts, state, qs
+
+
+@login_required
+def office_list(request):
+    """Every suggestion of the office's congress, filtered, with the counts per state (each a link)."""
+    congress, congresses, form, counts, state, qs = _office_filtered(request)
+    day = timezone.localdate()
     leads = Assignment.objects.filter(role=Assignment.Role.LEAD, is_active=True).select_related("unit")
-    qs = (
-        qs.annotate(reply_late=ExpressionWrapper(reply_overdue(day), output_field=BooleanField()))
-        .prefetch_related(Prefetch("assignments", queryset=leads, to_attr="leads"))
-        .order_by("series", "number", "-submitted_at", "-pk")
-    )
+    qs = qs.annotate(
+        reply_late=ExpressionWrapper(reply_overdue(day), output_field=BooleanField())
+    ).prefetch_related(Prefetch("assignments", queryset=leads, to_attr="leads"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k not in ("page", "state") and v}
     state_counts = [
@@ -554,6 +591,7 @@ def office_list(request):
         for value, label in State.choices
         if counts.get(value)
     ]
+    export_params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
         "suggestions/office/list.html",
@@ -565,6 +603,8 @@ def office_list(request):
             "total": sum(counts.values()),
             "all_url": "?" + urlencode(params),
             "state": state,
+            "export_url": reverse("suggestions:office_export")
+            + ("?" + urlencode(export_params) if export_params else ""),
             "links": {
                 "queue": _with_congress("suggestions:office_queue", congress, congresses),
                 "batch": _with_congress("suggestions:office_batch", congress, congresses),
@@ -572,3 +612,28 @@ def office_list(request):
             },
         },
     )
+
+
+@login_required
+def office_export(request):
+    """The office's list, with the same filters as the page, as an Excel file (recorded as an export)."""
+    congress, _congresses, form, _counts, state, qs = _office_filtered(request)
+    rows = [exports.row_of(s) for s in exports.with_details(qs)]
+    data = form.cleaned_data
+    what = {
+        "what": "office_list",
+        "congress": congress.pk,
+        **{
+            key: str(data[key])
+            for key in ("state", "field", "committee", "unit", "period", "overdue")
+            if data.get(key)
+        },
+    }
+    title = f"{congress.name} · {_('Suggestions of the office')}"
+    body = exports.export_rows(
+        actor=request.user, rows=rows, title=title, what=what, target=congress, request=request
+    )
+    response = HttpResponse(body, content_type=exports.XLSX)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="office-suggestions-{stamp}.xlsx"'
+    return response

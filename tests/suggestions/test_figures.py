@@ -187,7 +187,7 @@ def test_the_list_exports_to_excel_without_mobile_numbers_and_the_export_is_reco
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     header, body = rows[1], rows[2:]
-    assert len(header) == 10
+    assert len(header) == 13
     titles = {r[1] for r in body}
     assert {"关于图表测试一的建议", "关于图表测试二的建议", "关于图表测试四的建议"} <= titles
     mine = next(r for r in body if r[1] == "关于图表测试四的建议")

@@ -4,6 +4,7 @@ the units' returns and the filtered list. Each step: the happy path, the refusal
 keeps what was typed), the sibling district's staff (404) and the deputy or handler (403), the event."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -145,7 +146,8 @@ def test_returning_needs_a_reason_and_keeps_what_was_typed(w, staff):
 def test_only_the_office_of_the_congress_may_act(w):
     s = submitted(w)
     staff_b, deputy = client_for(w.staff_b), client_for(w.deputy)
-    for name in ("office_accept", "office_return", "office_merge", "office_assign", "office_decide"):
+    names = ("office_accept", "office_return", "office_merge", "office_assign", "office_decide")
+    for name in (*names, "office_committee"):
         assert staff_b.get(url(name, s)).status_code == 404, name
         assert staff_b.post(url(name, s), {"reason": "x"}).status_code == 404, name
         assert deputy.get(url(name, s)).status_code == 403, name
@@ -366,6 +368,74 @@ def test_the_office_decides_after_repeated_dissatisfaction(w, staff):
     )
 
 
+# --- the supervising committee (对口督办) ------------------------------------------------------------
+def test_the_office_changes_the_supervising_committee_with_a_reason(w, staff):
+    s = accepted(w)  # field "urban": the committee of that field supervises it
+    before = s.committee
+    assert before is not None
+    other = Committee.objects.filter(congress=w.city, kind="special").exclude(pk=before.pk).order_by("pk")[0]
+    detail = text(staff.get(reverse("suggestions:detail", args=[s.pk])))
+    assert url("office_committee", s) in detail and before.name in detail
+    page = text(staff.get(url("office_committee", s)))
+    for c in Committee.objects.filter(congress=w.city, kind="special"):
+        assert f'<option value="{c.pk}"' in page  # every special committee of the congress
+    assert re.search(rf'<option value="{before.pk}" selected>', page)
+    assert (
+        not Committee.objects.filter(kind="special")
+        .exclude(congress=w.city)
+        .filter(pk__in=[int(v) for v in re.findall(r'<option value="(\d+)"', page)])
+    )
+    # No reason: refused; the committee chosen stays on the form.
+    response = staff.post(url("office_committee", s), {"committee": other.pk, "reason": " "})
+    assert "Give the reason." in text(response)
+    assert re.search(rf'<option value="{other.pk}" selected>', text(response))
+    # The same committee again: refused; the reason typed stays.
+    response = staff.post(url("office_committee", s), {"committee": before.pk, "reason": "职责调整"})
+    assert "already supervised by this committee" in text(response) and "职责调整" in text(response)
+    # A committee of another congress is not a choice.
+    foreign = Committee.objects.filter(kind="special").exclude(congress=w.city).first()
+    response = staff.post(url("office_committee", s), {"committee": foreign.pk, "reason": "职责调整"})
+    assert "Select a valid choice" in text(response) and "职责调整" in text(response)
+    s.refresh_from_db()
+    assert s.committee == before and "suggestion.committee_set" not in kinds(s)
+
+    response = staff.post(
+        url("office_committee", s), {"committee": other.pk, "reason": "职责调整"}, follow=True
+    )
+    s.refresh_from_db()
+    assert s.committee == other and s.state == State.ACCEPTED
+    assert f"Now supervised by {other.name}." in text(response)
+    event = Event.objects.filter(target_id=str(s.pk), kind="suggestion.committee_set").get()
+    assert event.actor == w.staff and event.payload == {"from": before.pk, "to": other.pk}
+    assert "职责调整" in event.note and before.name in event.note and other.name in event.note
+    assert "职责调整" in text(response)  # the timeline shows the reason
+
+
+def test_the_committee_is_changed_only_while_the_suggestion_is_accepted_and_open(w, staff):
+    s = submitted(w)
+    committee = Committee.objects.filter(congress=w.city, kind="special").order_by("pk")[0]
+    assert "This is not possible while the suggestion is" in text(staff.get(url("office_committee", s)))
+    assert url("office_committee", s) not in text(staff.get(reverse("suggestions:detail", args=[s.pk])))
+    response = staff.post(url("office_committee", s), {"committee": committee.pk, "reason": "职责调整"})
+    assert "can only be changed while the suggestion is accepted and open" in text(response)
+    assert "职责调整" in text(response)
+    s.refresh_from_db()
+    assert s.committee_id is None and "suggestion.committee_set" not in kinds(s)
+    # Being handled: still possible; the unit's handler and the committee's own staff may not.
+    handled = assigned(w, "关于加强中小学课后服务的建议")
+    assert url("office_committee", handled) in text(
+        staff.get(reverse("suggestions:detail", args=[handled.pk]))
+    )
+    other = Committee.objects.filter(congress=w.city, kind="special").exclude(pk=handled.committee_id)[0]
+    handler = client_for(w.handler)
+    assert handler.get(url("office_committee", handled)).status_code == 403
+    data = {"committee": other.pk, "reason": "x"}
+    assert handler.post(url("office_committee", handled), data).status_code == 403
+    assert client_for(w.staff_b).post(url("office_committee", handled), data).status_code == 404
+    handled.refresh_from_db()
+    assert handled.committee_id != other.pk
+
+
 # --- the office's list ----------------------------------------------------------------------------
 def test_the_list_filters_and_counts_each_state(w, staff, time_machine):
     s1 = assigned(w, "关于加强中小学课后服务的建议")
@@ -381,8 +451,8 @@ def test_the_list_filters_and_counts_each_state(w, staff, time_machine):
     assert s2.title not in text(staff.get(url("office_list", unit=w.unit_b.pk)))
     assert s1.title in text(staff.get(url("office_list", period="recess")))
     assert s1.title not in text(staff.get(url("office_list", period="session")))
-    committee = s2.committee or Committee.objects.filter(congress=w.city, kind="special").first()
-    review.suggestion_set_committee(actor=w.staff, suggestion=s2, committee=committee)
+    committee = Committee.objects.filter(congress=w.city, kind="special").exclude(pk=s2.committee_id).first()
+    review.suggestion_set_committee(actor=w.staff, suggestion=s2, committee=committee, reason="按领域调整")
     assert s2.title in text(staff.get(url("office_list", committee=committee.pk)))
     # Overdue: past the lead unit's reply deadline and not replied.
     assert s1.title not in text(staff.get(url("office_list", overdue=1)))
@@ -391,6 +461,47 @@ def test_the_list_filters_and_counts_each_state(w, staff, time_machine):
     assert s1.title in body and "overdue" in body
     # A sibling district's staff lists its own congress only.
     assert s1.title not in text(client_for(w.staff_b).get(url("office_list")))
+
+
+def test_the_list_exports_to_excel_with_the_same_filters(w, staff):
+    from openpyxl import load_workbook
+
+    s1 = assigned(w, "关于加强中小学课后服务的建议")
+    s2 = accepted(w, "关于增设城区公共充电桩的建议", field="transport")
+    s3 = accepted(w, "关于优化公交线路的建议", field="transport")
+    page = text(staff.get(url("office_list", field="transport", state="accepted")))
+    export = url("office_export") + "?" + "field=transport&amp;state=accepted"
+    assert export in page or url("office_export") + "?state=accepted&amp;field=transport" in page
+
+    def rows(**query):
+        response = staff.get(url("office_export", **query))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return list(sheet.iter_rows(values_only=True))[2:]
+
+    got = rows(field="transport", state="accepted")
+    expected = Suggestion.objects.filter(congress=w.city, field="transport", state="accepted")
+    assert sorted(r[1] for r in got) == sorted(expected.values_list("title", flat=True))
+    assert {s2.title, s3.title} <= {r[1] for r in got} and s1.title not in {r[1] for r in got}
+    mine = next(r for r in got if r[1] == s2.title)
+    assert mine[0] == f"No. {s2.number}" and mine[4] == "Accepted" and w.deputy.person.name in mine[2]
+    assert mine[10] == s2.committee.name and mine[11].date() == s2.received_on
+    # The unit filter: a co-unit's suggestions; its units column names both units.
+    got = rows(unit=w.unit_b.pk)
+    assert s1.title in {r[1] for r in got} and s2.title not in {r[1] for r in got}
+    row = next(r for r in got if r[1] == s1.title)
+    assert w.unit.name in row[5] and w.unit_b.name in row[5]
+    # The export is recorded with its filters.
+    event = Event.objects.filter(kind="security.export", actor=w.staff).latest("id")
+    assert event.payload["what"] == "office_list" and event.payload["unit"] == str(w.unit_b.pk)
+    assert event.payload["rows"] == len(got)
+    # A sibling district's office exports its own congress only; a deputy none.
+    response = client_for(w.staff_b).get(url("office_export", congress=w.city.pk))
+    assert response.status_code == 200 and s1.title.encode() not in response.content
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert s1.title not in {r[1] for r in sheet.iter_rows(values_only=True)}
+    assert client_for(w.deputy).get(url("office_export")).status_code == 403
 
 
 def test_the_list_costs_the_same_queries_however_many_rows(w, staff, django_assert_max_num_queries):

@@ -206,19 +206,39 @@ def suggestion_merge(*, actor, suggestion: Suggestion, into: Suggestion, note: s
 
 
 @transaction.atomic
-def suggestion_set_committee(*, actor, suggestion: Suggestion, committee: Committee | None) -> Suggestion:
+def suggestion_set_committee(
+    *, actor, suggestion: Suggestion, committee: Committee | None, reason: str
+) -> Suggestion:
+    """Change the supervising special committee (对口督办) of an accepted, open suggestion, with the reason."""
     from lvzhi.core.audit import record_event
 
     suggestion = _office(actor, suggestion)
-    if committee is not None and committee.congress_id != suggestion.congress_id:
-        raise ServiceError("committee_invalid", _("Choose a committee of this congress."), field="committee")
-    before = suggestion.committee_id
+    if suggestion.state not in OPEN_STATES:
+        raise ServiceError(
+            "committee_state",
+            _("The supervising committee can only be changed while the suggestion is accepted and open."),
+            status=409,
+        )
+    if committee is None:
+        raise ServiceError("committee_required", _("Choose the special committee."), field="committee")
+    if committee.congress_id != suggestion.congress_id or committee.kind != Committee.Kind.SPECIAL:
+        raise ServiceError(
+            "committee_invalid", _("Choose a special committee of this congress."), field="committee"
+        )
+    if committee.pk == suggestion.committee_id:
+        raise ServiceError(
+            "committee_unchanged", _("It is already supervised by this committee."), field="committee"
+        )
+    reason = _reason(reason)
+    before = suggestion.committee
     suggestion.committee = committee
     suggestion.save(update_fields=["committee", "updated_at"])
     record_event(
         actor=actor,
         kind=events.COMMITTEE_SET,
         target=suggestion,
-        payload={"from": before, "to": committee and committee.pk},
+        # The committees' names in the note, so the timeline reads "from → to: why".
+        note=f"{before or '—'} → {committee}：{reason}",
+        payload={"from": before and before.pk, "to": committee.pk},
     )
     return suggestion
