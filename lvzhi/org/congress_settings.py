@@ -26,14 +26,33 @@ RESULT_CLASSES_ABCD = [
 ]
 
 
+# How replies are rated (reply_rating): by the deputies concerned, only by a third party's telephone survey
+# (Zhangdian: the statistics bureau phones the deputies, so none is "pressed into satisfied"), or both.
+RATING_DEPUTIES = "deputies"
+RATING_SURVEY = "survey"
+RATING_BOTH = "both"
+REPLY_RATING_CHOICES = (
+    (RATING_DEPUTIES, _("The deputies rate the reply")),
+    (RATING_SURVEY, _("A third-party survey only (the deputies do not rate)")),
+    (RATING_BOTH, _("Both: the deputies rate and a third-party survey")),
+)
+
+
 @dataclass(frozen=True)
 class SettingDef:
     key: str
     label: str
-    kind: str  # "int", "int_list" (each item within minimum..maximum) or "result_classes"
+    kind: str  # "int", "int_list" (each item within minimum..maximum), "choice" or "result_classes"
     default: Any
     minimum: int = 0
     maximum: int = 365
+    choices: tuple = ()  # kind "choice": (value, label) pairs
+
+    def display(self, value: Any) -> Any:
+        """The value as a person reads it (a choice's label)."""
+        if self.kind == "choice":
+            return dict(self.choices).get(value, value)
+        return value
 
 
 DEFINITIONS: dict[str, SettingDef] = {
@@ -61,6 +80,13 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("opinion_ack_days", _("Days to acknowledge a citizen's opinion"), "int", 3, 1, 30),
         SettingDef("contacts_per_year", _("Fixed contacts per member and deputy each year"), "int", 2, 0, 24),
         SettingDef("result_classes", _("Result classes of a reply"), "result_classes", RESULT_CLASSES_ABC),
+        SettingDef(
+            "reply_rating",
+            _("How replies are rated"),
+            "choice",
+            RATING_DEPUTIES,
+            choices=REPLY_RATING_CHOICES,
+        ),
         SettingDef(
             "reminder_offsets_days",
             _("Days before a deadline on which reminders are sent"),
@@ -127,6 +153,11 @@ def validate_value(key: str, value: Any) -> Any:
         return number
     if definition.kind == "int_list":
         return _int_list(definition, value)
+    if definition.kind == "choice":
+        allowed = [choice for choice, _label in definition.choices]
+        if value not in allowed:
+            raise ValueError(gettext("Choose one of the listed values."))
+        return value
     if definition.kind == "result_classes":
         if not isinstance(value, list) or not value:
             raise ValueError(gettext("Give at least one result class."))

@@ -238,6 +238,16 @@ class ListSettingForm(forms.Form):
     )
 
 
+class ChoiceSettingForm(forms.Form):
+    """One of a setting's listed values (kind "choice")."""
+
+    value = forms.ChoiceField(label=_("Value"))
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].choices = list(choices)
+
+
 class ResultClassForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=4, required=False)
     label = forms.CharField(label=_("Label"), max_length=40, required=False)

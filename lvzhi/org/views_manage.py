@@ -36,6 +36,7 @@ from .congress_settings import (
 )
 from .fields import SubjectField
 from .forms import (
+    ChoiceSettingForm,
     CommitteeForm,
     CommitteeMemberForm,
     DeputyForm,
@@ -408,8 +409,11 @@ def congress_settings(request, pk: int):
                     messages.success(request, _("Setting saved."))
                     return redirect("org:congress_settings", congress.pk)
             else:
-                form_class = ListSettingForm if definition.kind == "int_list" else IntSettingForm
-                bound_form = form_class(request.POST, prefix=key)
+                if definition.kind == "choice":
+                    bound_form = ChoiceSettingForm(request.POST, prefix=key, choices=definition.choices)
+                else:
+                    form_class = ListSettingForm if definition.kind == "int_list" else IntSettingForm
+                    bound_form = form_class(request.POST, prefix=key)
                 if bound_form.is_valid():
                     setting_services.congress_setting_set(
                         actor=request.user, congress=congress, key=key, value=bound_form.cleaned_data["value"]
@@ -438,6 +442,8 @@ def congress_settings(request, pk: int):
             form = ResultClassFormSet(initial=value, prefix=key)
         elif definition.kind == "int_list":
             form = ListSettingForm(initial={"value": ", ".join(str(v) for v in value)}, prefix=key)
+        elif definition.kind == "choice":
+            form = ChoiceSettingForm(initial={"value": value}, prefix=key, choices=definition.choices)
         else:
             form = IntSettingForm(initial={"value": value}, prefix=key)
         if can_manage and definition.kind == "int":
@@ -447,6 +453,7 @@ def congress_settings(request, pk: int):
                 "key": key,
                 "definition": definition,
                 "value": value,
+                "display": definition.display(value),
                 "source": source,
                 "from_here": key in own,
                 "form": form,
