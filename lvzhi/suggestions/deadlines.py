@@ -9,6 +9,8 @@ The clocks, and whom each tells:
                                                                                    supervising committee's
                                                                                    staff, the office
 - evaluation  the deputies concerned rate the reply (or the promise carried out)  → those who have not yet
+              (not in a congress that rates replies by a third-party survey only: no reminder, and the round
+              waits for the survey's answers instead of closing with the window)
 
 Reminders go out on the days set per congress (`reminder_offsets_days`, e.g. 15 and 3 days before). Overdue
 notices (assign, opinion, reply) go to the handlers concerned, the supervising committee's staff and the
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lvzhi.core.audit import record_event
-from lvzhi.org.congress_settings import settings_for
+from lvzhi.org.congress_settings import RATING_SURVEY, settings_for
 from lvzhi.org.models import RoleAssignment, User
 from lvzhi.org.roles import Role
 
@@ -94,10 +96,13 @@ class _Sweep:
         self._rules: dict[int, dict] = {}
         self._people: dict[tuple, list] = {}
 
-    def offsets(self, suggestion: Suggestion) -> list[int]:
+    def rules(self, suggestion: Suggestion) -> dict:
         if suggestion.congress_id not in self._rules:
             self._rules[suggestion.congress_id] = settings_for(suggestion.congress)
-        return list(self._rules[suggestion.congress_id]["reminder_offsets_days"])
+        return self._rules[suggestion.congress_id]
+
+    def offsets(self, suggestion: Suggestion) -> list[int]:
+        return list(self.rules(suggestion)["reminder_offsets_days"])
 
     def people(self, key: tuple, query: Callable[[], object]) -> list:
         if key not in self._people:
@@ -326,6 +331,8 @@ def _evaluation_clock(sweep: _Sweep) -> None:
     )
 
     def handle(s: Suggestion) -> None:
+        if sweep.rules(s)["reply_rating"] == RATING_SURVEY:
+            return  # the deputies do not rate here: the survey's import ends the round
         reply = Reply.objects.filter(suggestion=s).order_by("-round").first()
         if reply is None:
             return

@@ -14,7 +14,7 @@ from lvzhi.org.scope import scope_for
 from .models import Evaluation, Signer, Suggestion
 from .selectors import suggestion_list_visible_to
 from .services.notices import concerned_mandate_ids
-from .services.replies import current_reply
+from .services.replies import current_reply, deputies_rate
 from .workflow import EDITABLE_STATES, State
 
 RATING_STATES = (State.REPLIED, State.PROMISE_REPORTED)
@@ -61,9 +61,14 @@ def my_invitations(*, user) -> QuerySet[Signer]:
     )
 
 
-def rating_mandate(*, user, suggestion: Suggestion) -> Mandate | None:
-    """The user's mandate that still owes a rating of the suggestion's current reply (or promise report)."""
+def rating_mandate(*, user, suggestion: Suggestion, rated_by_deputies: bool | None = None) -> Mandate | None:
+    """The user's mandate that still owes a rating of the suggestion's current reply (or promise report).
+    None in a congress that rates replies by a third-party survey only (`rated_by_deputies` False)."""
     if suggestion.state not in RATING_STATES:
+        return None
+    if rated_by_deputies is None:
+        rated_by_deputies = deputies_rate(suggestion)
+    if not rated_by_deputies:
         return None
     mine = set(concerned_mandate_ids(suggestion)) & scope_for(user).mandate_ids
     if not mine:
@@ -83,8 +88,14 @@ def rating_mandate(*, user, suggestion: Suggestion) -> Mandate | None:
 
 def to_evaluate(*, user) -> QuerySet[Suggestion]:
     """My suggestions whose reply (or promise report) I have yet to rate."""
-    candidates = my_suggestions(user=user).filter(state__in=RATING_STATES)
-    ids = [s.pk for s in candidates if rating_mandate(user=user, suggestion=s)]
+    candidates = my_suggestions(user=user).filter(state__in=RATING_STATES).select_related("congress")
+    by_congress: dict[int, bool] = {}  # the rating setting, read once per congress
+    ids = []
+    for s in candidates:
+        if s.congress_id not in by_congress:
+            by_congress[s.congress_id] = deputies_rate(s)
+        if rating_mandate(user=user, suggestion=s, rated_by_deputies=by_congress[s.congress_id]):
+            ids.append(s.pk)
     return my_suggestions(user=user).filter(pk__in=ids)
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.org.models import Congress, Unit
@@ -119,6 +121,18 @@ def _satisfied_final() -> Q:
     return (rated_promise & ~_evals(first=False, stage=promise, rating=BAD)) | (
         ~rated_promise & _evals(first=False, stage=reply) & ~_evals(first=False, stage=reply, rating=BAD)
     )
+
+
+def _survey(**kw) -> Exists:
+    """Survey answers about the suggestion's latest reply (given on or after its day; an older answer is an
+    earlier round's). Kept apart from the deputies' evaluations: a survey-only congress has none of those."""
+    latest_by_then = (
+        Reply.objects.filter(suggestion=OuterRef("suggestion"))
+        .filter(_no_later_reply())
+        .annotate(day=TruncDate("replied_at", tzinfo=timezone.get_current_timezone()))
+        .filter(day__lte=OuterRef("surveyed_on"))
+    )
+    return Exists(SurveyAnswer.objects.filter(suggestion=OuterRef("pk"), **kw).filter(Exists(latest_by_then)))
 
 
 def _ever_assigned() -> Exists:
@@ -265,11 +279,12 @@ FIGURES: list[Figure] = [
         "survey",
         _("Survey satisfaction"),
         _(
-            "Suggestions no deputy called dissatisfied in the third-party survey, over suggestions with "
-            "survey answers."
+            "Suggestions no deputy called dissatisfied in the third-party survey about the latest reply, over "
+            "suggestions with survey answers about their latest reply. Counted apart from the deputies' own "
+            "evaluations."
         ),
-        lambda day: Q(Exists(SurveyAnswer.objects.filter(suggestion=OuterRef("pk")))),
-        lambda day: ~Q(Exists(SurveyAnswer.objects.filter(suggestion=OuterRef("pk"), rating=BAD))),
+        lambda day: Q(_survey()),
+        lambda day: ~Q(_survey(rating=BAD)),
     ),
 ]
 BY_KEY = {f.key: f for f in FIGURES}

@@ -24,13 +24,14 @@ from django.views.decorators.http import require_POST
 from lvzhi.core.audit import timeline_for
 from lvzhi.core.errors import ServiceError
 from lvzhi.core.params import clean_query
+from lvzhi.org.congress_settings import RATING_SURVEY
 from lvzhi.org.models import Mandate
 from lvzhi.org.scope import scope_for
 
 from . import events
 from .attachments import attachment_add
 from .forms_deputy import EvaluationForm, InviteForm, MaterialForm, SignForm, SuggestionForm, WithdrawForm
-from .models import Attachment, Evaluation, Signer, Suggestion
+from .models import Attachment, Evaluation, Signer, Suggestion, SurveyAnswer
 from .selectors import suggestion_list_visible_to
 from .selectors_deputy import (
     SHOWS,
@@ -54,6 +55,10 @@ SHOW_LABELS = {
     "evaluate": gettext_lazy("To evaluate"),
     "closed": gettext_lazy("Closed"),
 }
+SURVEY_ONLY_WORDS = gettext_lazy(
+    "This congress rates replies by a third-party survey: you do not evaluate here; the survey will phone you "
+    "to ask how satisfied you are."
+)
 # Words for the loop's events that are not workflow steps (those read Step's own labels).
 EVENT_WORDS = {
     events.CREATED: gettext_lazy("Draft written"),
@@ -151,8 +156,9 @@ def panel_context(request, suggestion) -> dict:
     )
     editable = is_author and suggestion.state in EDITABLE_STATES
     rating = None
-    mandate = rating_mandate(user=user, suggestion=suggestion)
     reply = replies.current_reply(suggestion)
+    mode = replies.rating_mode(suggestion) if reply is not None else ""
+    mandate = rating_mandate(user=user, suggestion=suggestion, rated_by_deputies=mode != RATING_SURVEY)
     if mandate is not None:
         rating = {
             "mandate": mandate,
@@ -178,6 +184,10 @@ def panel_context(request, suggestion) -> dict:
             Evaluation.objects.filter(reply__suggestion=suggestion, mandate_id__in=mandate_ids)
             .select_related("reply")
             .order_by("evaluated_at")
+        ),
+        "rating_mode": mode,  # how this congress rates replies, once there is one
+        "my_survey_answers": list(
+            SurveyAnswer.objects.filter(suggestion=suggestion, mandate_id__in=mandate_ids).order_by("pk")
         ),
         "assignments": assignments,
         "consultations": [c for a in assignments for c in a.consultations.all()],
@@ -474,12 +484,16 @@ def evaluate(request, pk: int):
     suggestion = _visible(request, pk)
     if not suggestion.signers.filter(mandate_id__in=scope_for(request.user).mandate_ids).exists():
         raise PermissionDenied(_("Only the deputies who put forward this suggestion evaluate it."))
-    mandate = rating_mandate(user=request.user, suggestion=suggestion)
+    survey_only = not replies.deputies_rate(suggestion)
+    mandate = rating_mandate(user=request.user, suggestion=suggestion, rated_by_deputies=not survey_only)
     reply = replies.current_reply(suggestion)
     form = EvaluationForm(request.POST or None) if mandate else None
     if request.method == "POST":
         if form is None:
-            messages.error(request, _("There is nothing for you to evaluate on this suggestion now."))
+            if survey_only:
+                messages.error(request, SURVEY_ONLY_WORDS)
+            else:
+                messages.error(request, _("There is nothing for you to evaluate on this suggestion now."))
             return _detail(suggestion)
         if form.is_valid():
             try:
@@ -501,5 +515,6 @@ def evaluate(request, pk: int):
             "mandate": mandate,
             "due": replies.evaluation_due(reply) if reply and mandate else None,
             "promise_stage": suggestion.state == State.PROMISE_REPORTED,
+            "survey_only": survey_only,
         },
     )

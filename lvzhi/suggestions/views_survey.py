@@ -1,4 +1,5 @@
-"""The third-party satisfaction survey pages (deputy-affairs staff): export, import, answers side by side."""
+"""The third-party satisfaction survey pages (deputy-affairs staff): export, import, answers side by side,
+and how this congress rates replies (the setting that decides what an import does to the loop)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lvzhi.core.errors import ServiceError
 from lvzhi.core.params import parse_id, parse_year
+from lvzhi.org.congress_settings import DEFINITIONS, setting_for
 from lvzhi.org.models import Session
 
 from .services import survey
@@ -49,8 +52,23 @@ def survey_page(request):
                         _("Survey imported: %(created)s new answers, %(updated)s changed.")
                         % {"created": report.created, "updated": report.updated},
                     )
+                    if report.moved:
+                        messages.info(
+                            request,
+                            ngettext(
+                                "The answers moved %(n)s suggestion on: see its state below.",
+                                "The answers moved %(n)s suggestions on: see their states below.",
+                                len(report.moved),
+                            )
+                            % {"n": len(report.moved)},
+                        )
                     return redirect(reverse("suggestions:survey") + "?" + urlencode(params))
-    suggestions = list(survey.survey_suggestions(congress=congress, session_id=session_id, year=year))
+    mode = setting_for(congress, "reply_rating")
+    suggestions = list(
+        survey.survey_suggestions(
+            congress=congress, session_id=session_id, year=year, states=survey.ANSWER_STATES
+        ).select_related("congress")
+    )
     return render(
         request,
         "suggestions/survey/index.html",
@@ -61,7 +79,9 @@ def survey_page(request):
             "year": year,
             "sessions": Session.objects.filter(term__congress=congress).order_by("-start_date"),
             "rows": survey.survey_rows(suggestions),
-            "flagged": survey.dissatisfied_closed(suggestions),
+            "flagged": survey.needs_attention(suggestions),
+            "mode": mode,
+            "mode_label": DEFINITIONS["reply_rating"].display(mode),
             "report": report,
             "export_url": reverse("suggestions:survey_export") + "?" + urlencode(params),
         },

@@ -25,11 +25,11 @@ class State(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")  # numbered, waiting to be assigned
     MERGED = "merged", _("Merged")  # merged into another; its authors are answered with that one
     ASSIGNED = "assigned", _("Being handled")  # units assigned, the lead unit's reply is due
-    REPLIED = "replied", _("Replied")  # the deputies evaluate the reply
+    REPLIED = "replied", _("Replied")  # the deputies evaluate the reply (or the survey rates it, by setting)
     REHANDLING = "rehandling", _("Being handled again")  # after a dissatisfied evaluation
     STAFF_DECISION = "staff_decision", _("Awaiting the office's decision")  # dissatisfied after re-handling
     PROMISED = "promised", _("Promise being carried out")  # B-type reply: the unit carries out its promise
-    PROMISE_REPORTED = "promise_reported", _("Promise reported")  # second evaluation (两次评价)
+    PROMISE_REPORTED = "promise_reported", _("Promise reported")  # second evaluation (两次评价), or survey
     CLOSED = "closed", _("Closed")  # 办结
     WITHDRAWN = "withdrawn", _("Withdrawn")  # withdrawn by its author before acceptance
 
@@ -71,7 +71,7 @@ STAFF, DEPUTY, UNIT, SYSTEM = Role.STAFF, Role.DEPUTY, Role.UNIT_HANDLER, "syste
 HANDLING = (S.ASSIGNED, S.REHANDLING)
 
 # (from, step, role) -> to. SYSTEM steps are taken by a service on behalf of the loop (the last evaluation
-# of a round, the evaluation window running out), never requested by a user directly.
+# of a round, the evaluation window running out, an imported survey answer), never requested by a user directly.
 TRANSITIONS: dict[tuple[str, str, str], str] = {
     (S.DRAFT, T.SUBMIT, DEPUTY): S.SUBMITTED,
     (S.RETURNED, T.SUBMIT, DEPUTY): S.SUBMITTED,
@@ -99,6 +99,10 @@ TRANSITIONS: dict[tuple[str, str, str], str] = {
     (S.PROMISED, T.REPORT_PROMISE, UNIT): S.PROMISE_REPORTED,
     (S.PROMISE_REPORTED, T.EVAL_CLOSE, SYSTEM): S.CLOSED,
     (S.PROMISE_REPORTED, T.EVAL_TO_OFFICE, SYSTEM): S.STAFF_DECISION,
+    # A dissatisfied third-party survey answer that arrives after closing (services/survey.py): handled again
+    # once, like a dissatisfied rating; after one re-handling the office decides.
+    (S.CLOSED, T.EVAL_REHANDLE, SYSTEM): S.REHANDLING,
+    (S.CLOSED, T.EVAL_TO_OFFICE, SYSTEM): S.STAFF_DECISION,
     (S.STAFF_DECISION, T.DECIDE_CLOSE, STAFF): S.CLOSED,
     (S.STAFF_DECISION, T.DECIDE_REHANDLE, STAFF): S.REHANDLING,
 }

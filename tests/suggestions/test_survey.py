@@ -118,9 +118,9 @@ def test_a_good_file_creates_and_updates_answers(w, two):
     result = survey.survey_import(actor=w.staff, congress=w.city, file=f)
     assert (result.created, result.updated) == (0, 1)
     assert SurveyAnswer.objects.get(suggestion=replied, mandate=w.mandate).rating == "dissatisfied"
-    # a replied suggestion is left to its evaluation round: the answer is recorded, the state unchanged
+    # given before the reply (2026-11-26), the answer is about no round of it: recorded, the state unchanged
     replied.refresh_from_db()
-    assert replied.state == "replied"
+    assert replied.state == "replied" and not result.moved
     assert Event.objects.filter(kind=survey.DISSATISFIED, target_id=replied.pk).exists()
 
 
@@ -145,25 +145,24 @@ def test_a_file_with_bad_rows_saves_nothing_and_lists_every_row(w, two):
     assert not SurveyAnswer.objects.filter(suggestion__in=[replied, closed]).exists()
 
 
-def test_a_dissatisfied_answer_on_a_closed_suggestion_is_listed_and_the_office_told(w, two):
+def test_a_dissatisfied_answer_on_a_closed_suggestion_reopens_it_for_handling_again(w, two):
     replied, closed = two
-    f = _fill(_export(w), {closed.pk}, {(closed.pk, w.mandate.pk): ("不满意", "2026-11-25", "没解决")})
+    f = _fill(_export(w), {closed.pk}, {(closed.pk, w.mandate.pk): ("不满意", "2026-11-26", "没解决")})
     client = Client()
     client.force_login(w.staff)
     url = reverse("suggestions:survey") + f"?congress={w.city.pk}&year={DAY.year}"
     response = client.post(url, {"file": _upload(f)}, follow=True)
     assert response.status_code == 200
     closed.refresh_from_db()
-    assert closed.state == "closed"  # the workflow has no step out of CLOSED: not moved
+    assert (closed.state, closed.closed_at) == ("rehandling", None)  # not yet re-handled: handled again
     page = response.content.decode()
-    assert "调查中不满意：请研究是否重新办理" in page
-    assert closed in list(response.context["flagged"])
-    assert replied not in list(response.context["flagged"])
+    assert "重新办理中" in page  # its state, on the survey page
     assert Notification.objects.filter(
-        recipient=w.staff, cause=f"suggestion:{closed.pk}:survey_dissatisfied"
+        recipient=w.handler, cause=f"suggestion:{closed.pk}:rehandle:1"
     ).exists()
     row = next(r for r in response.context["rows"] if r["suggestion"] == closed)
     assert row["evaluation"].rating == "satisfied" and row["answer"].rating == "dissatisfied"
+    assert replied not in list(response.context["flagged"])
 
 
 def _upload(f):

@@ -1,5 +1,12 @@
 """Replies (答复函), evaluations (满意 / 基本满意 / 不满意), re-handling, promises and their second evaluation
-(两次评价), the office's decisions, and closing (办结)."""
+(两次评价), the office's decisions, and closing (办结).
+
+Who rates a reply is a congress setting (`reply_rating`): the deputies concerned (the default), a third-party
+telephone survey only (Zhangdian), or both. In survey-only congresses the deputies are not asked to rate: the
+suggestion waits in REPLIED (or PROMISE_REPORTED) until the survey's answers are imported, and the import
+(services/survey.py) ends the round through `conclude_round`, the one place that turns a round's ratings into
+the next step, whoever gave them.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from django.utils.translation import gettext as _
 from lvzhi.core.audit import record_event
 from lvzhi.core.calendar import due_after_days, due_after_months
 from lvzhi.core.errors import ServiceError
+from lvzhi.org.congress_settings import RATING_SURVEY
 from lvzhi.org.models import Mandate
 from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
@@ -28,6 +36,21 @@ SYSTEM = "system"
 
 def current_reply(suggestion: Suggestion) -> Reply | None:
     return suggestion.replies.order_by("-round").first()
+
+
+def rating_mode(suggestion: Suggestion) -> str:
+    """How the congress rates replies: "deputies", "survey" (a third party only) or "both"."""
+    return rules(suggestion)["reply_rating"]
+
+
+def deputies_rate(suggestion: Suggestion) -> bool:
+    """Whether the deputies concerned rate the reply themselves (not in a survey-only congress)."""
+    return rating_mode(suggestion) != RATING_SURVEY
+
+
+def round_stage(suggestion: Suggestion) -> str:
+    """The stage a rating given now is about: the promise carried out, or the reply."""
+    return Evaluation.Stage.PROMISE if suggestion.state == State.PROMISE_REPORTED else Evaluation.Stage.REPLY
 
 
 @transaction.atomic
@@ -117,12 +140,16 @@ def reply_submit(
             "letter": reply.letter_id,
         },
     )
+    if deputies_rate(suggestion):
+        subject = _("“%(title)s” has a reply: please evaluate it")
+    else:
+        subject = _("“%(title)s” has a reply; a third-party survey will ask you how satisfied you are")
     tell(
         deputies_of(suggestion),
         suggestion=suggestion,
         cause=f"replied:{round_}",
         sms=True,
-        subject=_("“%(title)s” has a reply: please evaluate it") % {"title": suggestion.title},
+        subject=subject % {"title": suggestion.title},
     )
     return reply
 
@@ -141,6 +168,15 @@ def evaluation_submit(
     if mandate.pk not in scope_for(actor).mandate_ids or mandate.pk not in concerned_mandate_ids(suggestion):
         raise refuse("not_concerned", _("Only the deputies who put forward this suggestion evaluate it."))
     require_step(suggestion, Step.EVALUATE, Role.DEPUTY)
+    if not deputies_rate(suggestion):
+        raise ServiceError(
+            "survey_only",
+            _(
+                "This congress rates replies by a third-party survey: you do not evaluate here; the survey "
+                "will phone you to ask how satisfied you are."
+            ),
+            status=409,
+        )
     if rating not in Evaluation.Rating.values:
         raise ServiceError(
             "rating_required", _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
@@ -151,7 +187,7 @@ def evaluation_submit(
             "comment_required", _("Say what is unsatisfactory, so the unit can act on it."), field="comment"
         )
     reply = current_reply(suggestion)
-    stage = Evaluation.Stage.PROMISE if suggestion.state == State.PROMISE_REPORTED else Evaluation.Stage.REPLY
+    stage = round_stage(suggestion)
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(
@@ -174,33 +210,57 @@ def evaluation_submit(
 def _conclude(suggestion: Suggestion, reply: Reply, stage: str, *, actor) -> Suggestion:
     """The outcome of an evaluation round. Silence counts as not evaluated, never as satisfied."""
     ratings = set(Evaluation.objects.filter(reply=reply, stage=stage).values_list("rating", flat=True))
-    dissatisfied = Evaluation.Rating.DISSATISFIED in ratings
+    return conclude_round(
+        suggestion,
+        reply,
+        stage,
+        dissatisfied=Evaluation.Rating.DISSATISFIED in ratings,
+        actor=actor,
+        payload={"reply": reply.pk, "stage": stage},
+    )
+
+
+def round_outcome(*, reply: Reply, stage: str, dissatisfied: bool) -> str:
+    """The system step a round of ratings leads to (the deputies' evaluations or the survey's answers)."""
     if stage == Evaluation.Stage.PROMISE:
-        step = Step.EVAL_TO_OFFICE if dissatisfied else Step.EVAL_CLOSE
-    elif dissatisfied:
+        return Step.EVAL_TO_OFFICE if dissatisfied else Step.EVAL_CLOSE
+    if dissatisfied:
         # Sent back once for re-handling; after that the office decides.
-        step = Step.EVAL_REHANDLE if reply.round == 1 else Step.EVAL_TO_OFFICE
-    else:
-        step = Step.EVAL_TO_PROMISE if reply.is_promise else Step.EVAL_CLOSE
+        return Step.EVAL_REHANDLE if reply.round == 1 else Step.EVAL_TO_OFFICE
+    return Step.EVAL_TO_PROMISE if reply.is_promise else Step.EVAL_CLOSE
+
+
+def conclude_round(
+    suggestion: Suggestion,
+    reply: Reply,
+    stage: str,
+    *,
+    dissatisfied: bool,
+    actor,
+    payload: dict,
+    reason: str = "",
+    source: str = "",
+) -> Suggestion:
+    """Take the step a round's ratings lead to (round_outcome) on a locked suggestion, in the caller's
+    transaction: close, track the promise, re-handle (a new reply is due) or refer to the office (told).
+    Also from CLOSED, when a dissatisfied survey answer arrives after closing (services/survey.py); `source`
+    ("survey") keeps the office's notice apart from one it already had on the same reply."""
+    step = round_outcome(reply=reply, stage=stage, dissatisfied=dissatisfied)
     fields: tuple[str, ...] = ()
     if step == Step.EVAL_CLOSE:
         suggestion.closed_at = timezone.now()
         fields = ("closed_at",)
-    move(
-        suggestion,
-        actor=actor,
-        step=step,
-        role=SYSTEM,
-        payload={"reply": reply.pk, "stage": stage},
-        fields=fields,
-    )
+    elif suggestion.state == State.CLOSED:
+        suggestion.closed_at = None  # reopened by a late dissatisfied survey answer
+        fields = ("closed_at",)
+    move(suggestion, actor=actor, step=step, role=SYSTEM, payload=payload, fields=fields)
     if step == Step.EVAL_REHANDLE:
-        _restart_clock(suggestion, reason="dissatisfied")
+        _restart_clock(suggestion, reason=reason or _("a deputy is dissatisfied"))
     if step == Step.EVAL_TO_OFFICE:
         tell(
             staff_of(suggestion.congress_id),
             suggestion=suggestion,
-            cause=f"to_office:{reply.pk}:{stage}",
+            cause=f"to_office:{reply.pk}:{stage}" + (f":{source}:{today():%Y%m%d}" if source else ""),
             subject=_("Deputies remain dissatisfied with “%(title)s”: decide") % {"title": suggestion.title},
         )
     return suggestion
@@ -232,11 +292,12 @@ def evaluation_window_close(*, suggestion: Suggestion, actor=None) -> Suggestion
     suggestion = lock(suggestion)
     if suggestion.state not in (State.REPLIED, State.PROMISE_REPORTED):
         return None
+    if not deputies_rate(suggestion):
+        return None  # a survey-only congress: the round waits for the survey's answers, not for a window
     reply = current_reply(suggestion)
     if today() <= evaluation_due(reply):
         return None
-    stage = Evaluation.Stage.PROMISE if suggestion.state == State.PROMISE_REPORTED else Evaluation.Stage.REPLY
-    return _conclude(suggestion, reply, stage, actor=actor)
+    return _conclude(suggestion, reply, round_stage(suggestion), actor=actor)
 
 
 @transaction.atomic
@@ -255,13 +316,19 @@ def promise_report(*, actor, assignment: Assignment, text: str) -> Reply:
     move(
         suggestion, actor=actor, step=Step.REPORT_PROMISE, role=Role.UNIT_HANDLER, payload={"reply": reply.pk}
     )
+    if deputies_rate(suggestion):
+        subject = _("The promise on “%(title)s” is reported carried out: evaluate it")
+    else:
+        subject = _(
+            "The promise on “%(title)s” is reported carried out; a third-party survey will ask you how "
+            "satisfied you are"
+        )
     tell(
         deputies_of(suggestion),
         suggestion=suggestion,
         cause=f"promise:{reply.pk}",
         sms=True,
-        subject=_("The promise on “%(title)s” is reported carried out: evaluate it")
-        % {"title": suggestion.title},
+        subject=subject % {"title": suggestion.title},
     )
     return reply
 

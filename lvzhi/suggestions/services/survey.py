@@ -1,9 +1,27 @@
 """The third-party satisfaction survey: the staff export the deputies to phone (with their mobile numbers,
-recorded as a security event) and import the answers back, all or nothing.
+recorded as a security event) and import the answers back, all or nothing: any bad row refuses the whole
+file, and every workflow step the answers cause is taken in the import's one transaction.
 
-A dissatisfied survey answer does not move the workflow: a REPLIED suggestion is left to its evaluation
-round (the answer is recorded as an event), and the workflow has no step out of CLOSED, so a closed one is
-listed on the survey page ("consider re-handling") and the office is told.
+How the answers act on the loop depends on the congress setting `reply_rating` (org.congress_settings):
+- "survey" (Zhangdian: the deputies do not rate, so none is "pressed into satisfied"): a REPLIED suggestion
+  waits for the survey; importing answers about its current reply ends the round through the same system
+  steps as the deputies' evaluations (replies.conclude_round): all satisfied or basically satisfied → closed,
+  or promise tracking for a promise-type reply, whose second evaluation (PROMISE_REPORTED) is again by the
+  survey; any dissatisfied → handled again once (a new reply round), after that the office decides.
+- "deputies" (the default) and "both": the deputies rate as usual; a dissatisfied survey answer counts like a
+  dissatisfied rating and ends the round at once (any dissatisfied rating decides the round's outcome).
+  Satisfied answers leave the deputies' round alone.
+- In every mode, a dissatisfied answer that arrives after the suggestion was closed reopens it the same way:
+  handled again if it has not been re-handled yet (its latest reply is the first), otherwise the office
+  decides (STAFF_DECISION: close again or handle again). About a promise carried out, the office decides.
+
+Which round an answer is about: the model keeps one answer per deputy and suggestion (the latest), so an
+answer counts for the suggestion's latest reply when it was given on or after that reply's day (on or after
+the promise report's day: the promise carried out), and for nothing when it is older. Only answers that are
+new or changed by an import move the loop, so importing the same file twice does nothing the second time.
+Dissatisfied answers the loop cannot act on (a promise being carried out, a suggestion already handled again
+or waiting for the office) are recorded, listed on the survey page and, for a promise being carried out,
+told to the office.
 """
 
 from __future__ import annotations
@@ -20,16 +38,30 @@ from django.utils.translation import gettext_lazy
 
 from lvzhi.core.audit import record_event, record_security_event
 from lvzhi.core.errors import ServiceError
+from lvzhi.org.congress_settings import RATING_SURVEY, setting_for
 from lvzhi.org.models import Congress, Mandate
 from lvzhi.org.permissions import can_manage_congress
 
 from .. import events
-from ..models import Assignment, Evaluation, Suggestion, SurveyAnswer
+from ..models import Assignment, Evaluation, Reply, Suggestion, SurveyAnswer
 from ..security_events import EXPORT
 from ..workflow import State
-from . import notices
+from . import notices, replies
+from .common import lock
 
-SURVEY_STATES = (State.REPLIED, State.CLOSED)
+# What the survey asks about (the export): a reply or a promise carried out, and closed suggestions.
+SURVEY_STATES = (State.REPLIED, State.PROMISE_REPORTED, State.CLOSED)
+# What an import accepts answers for: every suggestion with a reply, also one that has moved on since the
+# export (the answer is kept; only the states above let it move the loop).
+ANSWER_STATES = (
+    State.REPLIED,
+    State.REHANDLING,
+    State.STAFF_DECISION,
+    State.PROMISED,
+    State.PROMISE_REPORTED,
+    State.CLOSED,
+)
+BAD = Evaluation.Rating.DISSATISFIED
 IMPORTED = events.SURVEY_IMPORTED
 DISSATISFIED = events.SURVEY_DISSATISFIED
 
@@ -58,10 +90,15 @@ def _require_staff(actor, congress: Congress) -> None:
 
 
 def survey_suggestions(
-    *, congress: Congress, session_id: int | None = None, year: int | None = None
+    *,
+    congress: Congress,
+    session_id: int | None = None,
+    year: int | None = None,
+    states: tuple[str, ...] = SURVEY_STATES,
 ) -> QuerySet[Suggestion]:
-    """The replied and closed suggestions of a session, or of a recess year (no session, received that year)."""
-    qs = Suggestion.objects.filter(congress=congress, state__in=SURVEY_STATES)
+    """The suggestions to survey (replied, promise reported, closed) of a session, or of a recess year (no
+    session, received that year); `states=ANSWER_STATES` for every replied one."""
+    qs = Suggestion.objects.filter(congress=congress, state__in=states)
     if session_id:
         qs = qs.filter(session_id=session_id)
     elif year:
@@ -122,9 +159,10 @@ def survey_export(*, actor, congress: Congress, session_id=None, year=None, requ
     ws.append([str(h) for h in HEADERS])
     for r in rows:
         s = r["suggestion"]
-        ws.append(
-            [s.pk, s.number or "", s.title, r["lead"], r["result"], r["mandate"].pk, r["name"], r["mobile"]]
-        )
+        result = r["result"]
+        if s.state == State.PROMISE_REPORTED:  # ask about the promise carried out (the second evaluation)
+            result = f"{result} · {_('Promise carried out')}"
+        ws.append([s.pk, s.number or "", s.title, r["lead"], result, r["mandate"].pk, r["name"], r["mobile"]])
     for column, width in zip("ABCDEFGHIJK", (8, 8, 40, 24, 12, 8, 12, 14, 12, 12, 24), strict=True):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()
@@ -184,12 +222,23 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (row number in the file, message)
-    dissatisfied_closed: list[int] = field(default_factory=list)  # suggestion ids
+    moved: dict[int, str] = field(default_factory=dict)  # suggestion id -> the state the answers moved it to
+
+
+def answer_stage(reply: Reply | None, day: dt.date) -> str | None:
+    """What an answer given on `day` rates of the suggestion's latest reply: the promise carried out (on or
+    after its report), the reply itself (on or after it), or nothing (older: an earlier round's answer)."""
+    if reply is None or day < timezone.localdate(reply.replied_at):
+        return None
+    if reply.promise_reported_at and day >= timezone.localdate(reply.promise_reported_at):
+        return Evaluation.Stage.PROMISE
+    return Evaluation.Stage.REPLY
 
 
 @transaction.atomic
 def survey_import(*, actor, congress: Congress, file) -> ImportResult:
-    """Read the filled-in file back; any bad row refuses the whole file (nothing saved, every row listed)."""
+    """Read the filled-in file back; any bad row refuses the whole file (nothing saved, every row listed).
+    The answers then move the loop as the module's docstring says, in this same transaction."""
     from openpyxl import load_workbook
 
     _require_staff(actor, congress)
@@ -203,7 +252,7 @@ def survey_import(*, actor, congress: Congress, file) -> ImportResult:
     words = _rating_words()
     today = timezone.localdate()
     result = ImportResult()
-    wanted = []
+    wanted: dict[tuple[int, int], tuple[Suggestion, str, dt.date, str]] = {}
     allowed: dict[int, tuple[Suggestion, set[int]]] = {}
     for number, line in enumerate(lines, start=FIRST_ROW):
         cells = list(line) + [None] * (len(HEADERS) - len(line))
@@ -215,7 +264,7 @@ def survey_import(*, actor, congress: Congress, file) -> ImportResult:
             continue  # not reached by the survey
         sid, mid = _int(sid), _int(mid)
         if sid not in allowed and sid is not None:
-            s = survey_suggestions(congress=congress).filter(pk=sid).first()
+            s = survey_suggestions(congress=congress, states=ANSWER_STATES).filter(pk=sid).first()
             if s:
                 allowed[sid] = (s, set(notices.concerned_mandate_ids(s)))
         if sid not in allowed:
@@ -233,55 +282,111 @@ def survey_import(*, actor, congress: Congress, file) -> ImportResult:
         if day is None or day > today:
             result.errors.append((number, _("Bad survey date.")))
             continue
-        wanted.append((suggestion, mid, rating, day, str(note or "").strip()[:2000]))
+        wanted[(sid, mid)] = (suggestion, rating, day, str(note or "").strip()[:2000])  # a repeated row: last
     if result.errors:
         return result
     if not wanted:
         raise ServiceError("survey.empty", _("The file holds no survey answers."), field="file")
+    before = {
+        (a.suggestion_id, a.mandate_id): (a.rating, a.surveyed_on)
+        for a in SurveyAnswer.objects.filter(suggestion_id__in={sid for sid, _mid in wanted})
+    }
     now = timezone.now()
-    told = set()
-    for suggestion, mid, rating, day, note in wanted:
-        _answer, created = SurveyAnswer.objects.update_or_create(
+    fresh: dict[int, list[SurveyAnswer]] = {}  # suggestion id -> its answers new or changed by this file
+    for (sid, mid), (suggestion, rating, day, note) in wanted.items():
+        answer, created = SurveyAnswer.objects.update_or_create(
             suggestion=suggestion,
             mandate_id=mid,
             defaults={"rating": rating, "surveyed_on": day, "note": note, "imported_at": now},
         )
         result.created += created
         result.updated += not created
-        if rating == Evaluation.Rating.DISSATISFIED:
+        if before.get((sid, mid)) == (rating, day):
+            continue  # the same answer imported again: it has already done what it does
+        fresh.setdefault(sid, []).append(answer)
+        if rating == BAD:
             record_event(
                 actor=actor,
                 kind=DISSATISFIED,
                 target=suggestion,
                 payload={"mandate_id": mid, "state": suggestion.state},
             )
-            if suggestion.state == State.CLOSED and suggestion.pk not in told:
-                told.add(suggestion.pk)
-                result.dissatisfied_closed.append(suggestion.pk)
-                notices.tell(
-                    notices.staff_of(suggestion.congress_id),
-                    suggestion=suggestion,
-                    cause="survey_dissatisfied",
-                    subject=_("A deputy was dissatisfied in the survey: consider re-handling"),
-                )
+    mode = setting_for(congress, "reply_rating")
+    for sid in sorted(fresh):  # a fixed order of row locks
+        state = _answers_act(actor=actor, suggestion=allowed[sid][0], answers=fresh[sid], mode=mode)
+        if state:
+            result.moved[sid] = state
     record_event(
         actor=actor,
         kind=IMPORTED,
         target=congress,
-        payload={
-            "created": result.created,
-            "updated": result.updated,
-            "dissatisfied_closed": sorted(told),
-        },
+        payload={"created": result.created, "updated": result.updated, "moved": result.moved},
     )
     return result
 
 
-def dissatisfied_closed(suggestions) -> QuerySet[Suggestion]:
-    """Closed suggestions with a dissatisfied survey answer: the office should consider re-handling."""
+def _answers_act(*, actor, suggestion: Suggestion, answers: list[SurveyAnswer], mode: str) -> str | None:
+    """Let one suggestion's new answers move the loop (see the module's docstring); the state it moved to,
+    or None when it stays where it is."""
+    suggestion = lock(suggestion)
+    reply = replies.current_reply(suggestion)
+    staged = [(a, answer_stage(reply, a.surveyed_on)) for a in answers]
+    staged = [(a, stage) for a, stage in staged if stage is not None]
+    if suggestion.state in (State.REPLIED, State.PROMISE_REPORTED):
+        stage = replies.round_stage(suggestion)
+        current = [a for a, st in staged if st == stage]
+        if not current:
+            return None
+        if mode == RATING_SURVEY:
+            # The survey is the round: all its answers on this stage, from this file or an earlier one.
+            current = [
+                a
+                for a in SurveyAnswer.objects.filter(suggestion=suggestion)
+                if answer_stage(reply, a.surveyed_on) == stage
+            ]
+        elif not any(a.rating == BAD for a in current):
+            return None  # the deputies' own round goes on; the answers are kept beside it
+    elif suggestion.state == State.CLOSED:
+        bad = {st for a, st in staged if a.rating == BAD}
+        if not bad:
+            return None
+        stage = Evaluation.Stage.REPLY if Evaluation.Stage.REPLY in bad else Evaluation.Stage.PROMISE
+        current = [a for a, st in staged if st == stage]
+    else:
+        if suggestion.state == State.PROMISED and any(a.rating == BAD for a, _st in staged):
+            notices.tell(
+                notices.staff_of(suggestion.congress_id),
+                suggestion=suggestion,
+                cause=f"survey_dissatisfied:{timezone.localdate():%Y%m%d}",
+                subject=_("A deputy was dissatisfied in the survey: consider re-handling"),
+            )
+        return None
+    replies.conclude_round(
+        suggestion,
+        reply,
+        stage,
+        dissatisfied=any(a.rating == BAD for a in current),
+        actor=actor,
+        payload={
+            "reply": reply.pk,
+            "stage": stage,
+            "source": "survey",
+            "answers": {str(a.mandate_id): a.rating for a in current},
+        },
+        reason=_("dissatisfied in the third-party survey"),
+        source="survey",
+    )
+    return suggestion.state
+
+
+def needs_attention(suggestions) -> QuerySet[Suggestion]:
+    """Suggestions with a dissatisfied survey answer that wait for the office (its decision, or a promise
+    still being carried out that the loop cannot send back)."""
     return (
-        Suggestion.objects.filter(pk__in=[s.pk for s in suggestions], state=State.CLOSED)
-        .filter(survey_answers__rating=Evaluation.Rating.DISSATISFIED)
+        Suggestion.objects.filter(
+            pk__in=[s.pk for s in suggestions], state__in=[State.STAFF_DECISION, State.PROMISED]
+        )
+        .filter(survey_answers__rating=BAD)
         .distinct()
         .order_by("series", "number", "pk")
     )
