@@ -45,8 +45,9 @@ from lvzhi.org.models import (
 )
 from lvzhi.org.tokens import token_create, token_list_of
 from lvzhi.stations.selectors import station_list_visible_to
-from lvzhi.suggestions.models import Attachment, Disclosure
+from lvzhi.suggestions.models import Attachment, ConsultationItem, Disclosure
 from lvzhi.suggestions.selectors import suggestion_list_visible_to
+from lvzhi.suggestions.selectors_consultation import consultation_list_visible_to
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,11 @@ KINDS: dict[str, Kind] = {
     "disclosure": Kind(
         lambda u: Disclosure.objects.filter(is_published=True), lambda d: d.title, public=True
     ),
+    "consultation_list": Kind(lambda u: consultation_list_visible_to(user=u), lambda x: x.title),
+    "consultation_item": Kind(
+        lambda u: ConsultationItem.objects.filter(consultation_list__in=consultation_list_visible_to(user=u)),
+        lambda i: i.summary,
+    ),
 }
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
@@ -138,6 +144,8 @@ SEGMENT_KINDS = {
     "calendar": "calendar_day",
     "suggestions": "suggestion",
     "attachments": "attachment",
+    "consultation-lists": "consultation_list",
+    "consultation-items": "consultation_item",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".

@@ -39,6 +39,8 @@ NAV: list[NavItem] = [
     NavItem(_("Key supervision"), "suggestions:key_list", frozenset(STAFFISH | {Role.SC_MEMBER})),
     NavItem(_("Review and assign"), "suggestions:office_queue", frozenset({Role.STAFF, Role.ADMIN})),
     NavItem(_("Satisfaction survey"), "suggestions:survey", frozenset({Role.STAFF, Role.ADMIN})),
+    NavItem(_("Consultation lists"), "suggestions:consultation_lists", frozenset(STAFFISH)),
+    NavItem(_("Consultation items"), "suggestions:consultation_unit_items", frozenset({Role.UNIT_HANDLER})),
     NavItem(
         _("Figures"),
         "suggestions:figures",

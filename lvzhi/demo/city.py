@@ -72,6 +72,9 @@ def build_demo_city(progress: bool = False) -> dict[str, int]:
     from .suggestions import build_demo_suggestions
 
     counts["suggestions"] = build_demo_suggestions()
+    from .consultations import build_demo_consultations
+
+    counts["consultation_items"] = build_demo_consultations()
     if progress:
         print(
             f"lvzhi demo: 示范市 built in {time.monotonic() - started:.1f} s: "

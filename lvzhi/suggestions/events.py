@@ -18,6 +18,14 @@ KEY_MEETING_ADDED = "suggestion.key_meeting_added"
 KEY_SCORED = "suggestion.key_scored"
 SURVEY_IMPORTED = "suggestion.survey_imported"
 SURVEY_DISSATISFIED = "suggestion.survey_dissatisfied"
+# The recess consultation list (会商清单): recorded on the list; an item from a suggestion also on it.
+CONSULTATION_LIST_CREATED = "consultation.list_created"
+CONSULTATION_ITEM_ADDED = "consultation.item_added"
+CONSULTATION_ITEM_REMOVED = "consultation.item_removed"
+CONSULTATION_MEETING_RECORDED = "consultation.meeting_recorded"
+CONSULTATION_OUTCOME_RECORDED = "consultation.outcome_recorded"
+CONSULTATION_LIST_CLOSED = "consultation.list_closed"
+SUGGESTION_ON_CONSULTATION_LIST = "suggestion.on_consultation_list"
 
 # Every workflow step is recorded as "suggestion.<step>" and reads as the step's own label.
 LABELS = {STEP.format(step=step.value): step.label for step in Step}
@@ -36,6 +44,13 @@ LABELS.update(
         KEY_SCORED: _("Key supervision report scored"),
         SURVEY_IMPORTED: _("Survey answers imported"),
         SURVEY_DISSATISFIED: _("Dissatisfied in the third-party survey"),
+        CONSULTATION_LIST_CREATED: _("Consultation list created"),
+        CONSULTATION_ITEM_ADDED: _("Item put on the consultation list"),
+        CONSULTATION_ITEM_REMOVED: _("Item taken off the consultation list"),
+        CONSULTATION_MEETING_RECORDED: _("Consultation meeting recorded"),
+        CONSULTATION_OUTCOME_RECORDED: _("Consultation outcome recorded"),
+        CONSULTATION_LIST_CLOSED: _("Consultation list closed"),
+        SUGGESTION_ON_CONSULTATION_LIST: _("Put on a recess consultation list"),
     }
 )
 STATE_LABELS = {state.value: state.label for state in State}

@@ -132,4 +132,13 @@ def office_tiles_for(user) -> list[Tile]:
             section,
             urgent=counts["decide"] > 0,
         ),
+        _consultation_tile(congress, section),
     ]
+
+
+def _consultation_tile(congress, section) -> Tile:
+    """The office's open recess consultation lists (会商清单), linking to its lists."""
+    from .models import ConsultationList
+
+    count = ConsultationList.objects.filter(congress=congress, status=ConsultationList.Status.OPEN).count()
+    return Tile(_("Open consultation lists"), count, reverse("suggestions:consultation_lists"), section)

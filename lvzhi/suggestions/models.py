@@ -378,26 +378,122 @@ class Disclosure(models.Model):
 
 
 class ConsultationList(models.Model):
-    """会商清单: the strongest recess issues, discussed by the chairs with the heads of the units concerned."""
+    """会商清单: the strongest recess issues, discussed by the chairs with the heads of the units concerned.
+
+    The deputy-affairs office of the congress puts items on the list (from its suggestions, or opinions
+    gathered in contact activities, as free text), records the consultation meetings with the heads of the
+    units concerned, and the outcome of each item; then closes the list.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     congress = models.ForeignKey("org.Congress", on_delete=models.PROTECT, related_name="consultation_lists")
     title = models.CharField(_("title"), max_length=120)
     year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consultation list")
+        verbose_name_plural = _("consultation lists")
+        ordering = ["-year", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "year", "title"], name="consultation_list_title_once_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
 
 
 class ConsultationItem(models.Model):
+    """One issue on a consultation list: from a suggestion of the congress, or a gathered opinion as text."""
+
     consultation_list = models.ForeignKey(ConsultationList, on_delete=models.CASCADE, related_name="items")
+    # 1, 2, 3 … in the order the office put them on the list.
+    position = models.PositiveSmallIntegerField(_("No."), default=1)
     suggestion = models.ForeignKey(
-        Suggestion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Suggestion, null=True, blank=True, on_delete=models.PROTECT, related_name="consultation_items"
     )
     summary = models.TextField(_("issue"))
-    units = models.ManyToManyField("org.Unit", related_name="+", blank=True)
+    # Where a gathered opinion came from (a reception day, a survey …): free text until the citizens'
+    # opinions app can be linked.
+    source = models.CharField(_("source"), max_length=200, blank=True, default="")
+    units = models.ManyToManyField(
+        "org.Unit", verbose_name=_("units concerned"), related_name="+", blank=True
+    )
     outcome = models.TextField(_("outcome"), blank=True, default="")
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consultation item")
+        verbose_name_plural = _("consultation items")
+        ordering = ["consultation_list", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation_list", "suggestion"],
+                condition=Q(suggestion__isnull=False),
+                name="consultation_suggestion_once_per_list",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation_list", "position"], name="consultation_item_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary[:60]
+
+    @property
+    def congress_id(self) -> int:
+        return self.consultation_list.congress_id
 
 
 class ConsultationMeeting(models.Model):
+    """A consultation meeting (会商会) with the heads of the units concerned, on some items of the list."""
+
     consultation_list = models.ForeignKey(ConsultationList, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("held on"))
     attendees = models.TextField(_("who attended"))
+    units = models.ManyToManyField(
+        "org.Unit", verbose_name=_("units whose heads attended"), related_name="+", blank=True
+    )
+    items = models.ManyToManyField(
+        ConsultationItem, verbose_name=_("items discussed"), related_name="meetings", blank=True
+    )
     notes = models.TextField(_("notes"), blank=True, default="")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consultation meeting")
+        verbose_name_plural = _("consultation meetings")
+        ordering = ["held_on", "id"]
+
+    @property
+    def congress_id(self) -> int:
+        return self.consultation_list.congress_id

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     views,
+    views_consultation,
     views_deputy,
     views_disclosure,
     views_figures,
@@ -79,4 +80,51 @@ urlpatterns = [
     # the third-party satisfaction survey (views_survey)
     path("survey/", views_survey.survey_page, name="survey"),
     path("survey/export/", views_survey.survey_export, name="survey_export"),
+    # the recess consultation lists (views_consultation)
+    path("consultation-lists/", views_consultation.consultation_lists, name="consultation_lists"),
+    path(
+        "consultation-lists/my-unit/",
+        views_consultation.consultation_unit_items,
+        name="consultation_unit_items",
+    ),
+    path(
+        "consultation-lists/<int:list_id>/",
+        views_consultation.consultation_detail,
+        name="consultation_detail",
+    ),
+    path(
+        "consultation-lists/<int:list_id>/add-suggestion/",
+        views_consultation.consultation_add_suggestion,
+        name="consultation_add_suggestion",
+    ),
+    path(
+        "consultation-lists/<int:list_id>/add-text/",
+        views_consultation.consultation_add_text,
+        name="consultation_add_text",
+    ),
+    path(
+        "consultation-lists/<int:list_id>/meetings/",
+        views_consultation.consultation_meeting,
+        name="consultation_meeting",
+    ),
+    path(
+        "consultation-lists/<int:list_id>/close/",
+        views_consultation.consultation_close,
+        name="consultation_close",
+    ),
+    path(
+        "consultation-lists/<int:list_id>/export/",
+        views_consultation.consultation_export,
+        name="consultation_export",
+    ),
+    path(
+        "consultation-items/<int:item_id>/outcome/",
+        views_consultation.consultation_outcome,
+        name="consultation_outcome",
+    ),
+    path(
+        "consultation-items/<int:item_id>/remove/",
+        views_consultation.consultation_remove,
+        name="consultation_remove",
+    ),
 ]
