@@ -290,6 +290,18 @@ if TESTING:
 
 LVZHI_SITE_NAME = _("Lvzhi — deputy work platform")
 
+# --- citizens' opinions (the public phone page behind each QR code) -----------------------------
+# Opinions stored per hour from one address (a station's Wi-Fi serves many people) and from one browser.
+LVZHI_OPINION_PER_ADDRESS_PER_HOUR = _positive_int("LVZHI_OPINION_PER_ADDRESS_PER_HOUR", 30)
+LVZHI_OPINION_PER_BROWSER_PER_HOUR = _positive_int("LVZHI_OPINION_PER_BROWSER_PER_HOUR", 5)
+# Tries per hour and address at the tracking number + the phone's last four digits (10,000 combinations).
+LVZHI_OPINION_LOOKUPS_PER_HOUR = _positive_int("LVZHI_OPINION_LOOKUPS_PER_HOUR", 20)
+# The same text sent again from the same client within this many minutes is stored once.
+LVZHI_OPINION_DEDUPE_MINUTES = _positive_int("LVZHI_OPINION_DEDUPE_MINUTES", 10)
+LVZHI_OPINION_CONTENT_MIN = 5
+LVZHI_OPINION_CONTENT_MAX = 2000
+LVZHI_OPINION_PHOTO_MAX_BYTES = _positive_int("LVZHI_OPINION_PHOTO_MAX_MB", 5) * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

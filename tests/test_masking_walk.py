@@ -17,6 +17,7 @@ import re
 import pytest
 
 from lvzhi.core.models import CalendarDay
+from lvzhi.opinions.models import Opinion
 from lvzhi.org.models import Mandate, Person, RoleAssignment, User
 from lvzhi.org.roles import Role
 
@@ -95,6 +96,7 @@ def test_no_page_shows_a_full_mobile_the_reader_does_not_manage(username):
     known = set(Person.objects.values_list("mobile", flat=True)) | set(
         User.objects.values_list("mobile", flat=True)
     )
+    known |= set(Opinion.objects.exclude(phone="").values_list("phone", flat=True))  # citizens' mobiles
     client = login(reader)
     problems, opened, masked = [], 0, 0
     for url in urls_for(reader):

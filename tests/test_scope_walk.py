@@ -152,10 +152,15 @@ SEGMENT_KINDS = {
 URL_NAME_KINDS: dict[str, str] = {"portal:": "disclosure"}
 # Parameters that are not ids, and the value to walk them with.
 PARAM_VALUES = {"year": "2026", "month": "1", "kind": "deputies"}
+# The citizen's pages take secrets, not ids: a code's token, an opinion's follow-up key, a photo's place (1-3).
+# Walked with values that name nothing (a 404); tests/opinions open them with real ones.
+PARAM_VALUES |= {"token": "walk-no-such-code", "key": "0" * 32, "index": "1"}
 
 # Pages anyone may open signed out.
 PUBLIC = {"signin", "healthz", "set_language", "api:openapi-json", "api:openapi-view", "home"}
 PUBLIC |= {"portal:list", "portal:detail"}  # the disclosed suggestions (published copies only)
+# The citizen's pages behind a QR code (opinions): no sign-in, each reads one record for one secret.
+PUBLIC |= {"opinions:reach", "opinions:lookup", "opinions:status", "opinions:thanks", "opinions:photo"}
 # Not walked signed in: they would end the walker's session (the pages themselves are tested elsewhere).
 SESSION_ENDING = {"signout"}
 

@@ -75,6 +75,9 @@ def build_demo_city(progress: bool = False) -> dict[str, int]:
     from .consultations import build_demo_consultations
 
     counts["consultation_items"] = build_demo_consultations()
+    from .opinions import build_demo_opinions
+
+    counts["opinions"] = build_demo_opinions()
     if progress:
         print(
             f"lvzhi demo: 示范市 built in {time.monotonic() - started:.1f} s: "

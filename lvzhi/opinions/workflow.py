@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lvzhi.org.roles import Role
 
 
 class State(models.TextChoices):
-    NEW = "new", _("New")  # just left by the citizen; nobody has looked at it yet
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")  # 受理: the deputy or staff have seen it
+    NEW = (
+        "new",
+        pgettext_lazy("opinion state", "New"),
+    )  # just left by the citizen; nobody has looked at it yet
+    ACKNOWLEDGED = (
+        "acknowledged",
+        pgettext_lazy("opinion state", "Acknowledged"),
+    )  # 受理: the deputy or staff have seen it
     REPLIED = "replied", _("Answered")  # the deputy or staff answered the citizen directly
     PASSED_TO_STATION = "passed_to_station", _("Passed to station staff")  # staff will find a unit
     ASSIGNED_TO_UNIT = "assigned_to_unit", _("Assigned to a unit")  # 交办: a unit handles it
@@ -28,7 +35,7 @@ class State(models.TextChoices):
 
 
 class Step(models.TextChoices):
-    ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+    ACKNOWLEDGE = "acknowledge", pgettext_lazy("opinion step", "Acknowledge")
     REPLY = "reply", _("Answer the citizen")
     PASS_TO_STATION = "pass_to_station", _("Pass to station staff")
     ASSIGN_UNIT = "assign_unit", _("Assign to a unit")

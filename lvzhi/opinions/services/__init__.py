@@ -1,0 +1,1 @@
+"""Writes on citizens' opinions: one function per workflow step (see workflow.py)."""
