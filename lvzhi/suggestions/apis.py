@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
@@ -15,6 +16,7 @@ from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lvzhi.core.errors import ServiceError
+from lvzhi.core.params import parse_id, parse_year
 from lvzhi.org.apis import MAX_LIMIT
 from lvzhi.org.models import Committee, Mandate, Unit
 from lvzhi.org.scope import scope_for
@@ -43,6 +45,29 @@ class EvaluationOut(Schema):
     mandate_id: int
 
 
+class ReplyOut(Schema):
+    round: int
+    replied_on: dt.date
+    on_time: bool
+    result_class: str
+    solved: bool
+    promise: bool
+    reference: bool
+
+
+class ConsultationOut(Schema):
+    unit_id: int
+    held_on: dt.date
+    method: str
+    face_to_face: bool
+
+
+class SurveyAnswerOut(Schema):
+    mandate_id: int
+    rating: str
+    surveyed_on: dt.date
+
+
 class SuggestionOut(Schema):
     id: int
     congress_id: int
@@ -62,10 +87,14 @@ class SuggestionOut(Schema):
     committee_id: int | None
     merged_into_id: int | None
     units: list[UnitOut]
+    first_assigned_on: dt.date | None
     reply_due: dt.date | None
     replied_on: dt.date | None
     result_class: str
+    replies: list[ReplyOut]
     evaluations: list[EvaluationOut]
+    consultations: list[ConsultationOut]
+    survey_answers: list[SurveyAnswerOut]
 
 
 class SuggestionDetail(SuggestionOut):
@@ -101,9 +130,19 @@ def _get(request, pk: int) -> Suggestion:
 @router.get("/suggestions", response=list[SuggestionOut], url_name="suggestion_list")
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def suggestion_list(
-    request, congress: int | None = None, session: int | None = None, state: State | None = None
+    request,
+    congress: int | None = None,
+    session: int | None = None,
+    state: State | None = None,
+    year: int | None = None,
+    unit: int | None = None,
+    committee: int | None = None,
 ):
-    """Suggestions in your scope (drafts only your own), by number: filter by congress, session, state."""
+    """Suggestions in your scope (drafts only your own), by number: filter by congress, session, state, and
+    as the figures slice them: the year received, the active lead unit (主办), the supervising committee.
+
+    Each row holds what the figures count (dates, every reply with its class and flags, evaluations,
+    consultations, survey answers), so the figures of /suggestions/figures can be recomputed from the list."""
     qs = _visible(request)
     if congress:
         qs = qs.filter(congress_id=congress)
@@ -111,6 +150,20 @@ def suggestion_list(
         qs = qs.filter(session_id=session)
     if state:
         qs = qs.filter(state=state)
+    # As the figures read them: a year outside a sane span is dropped; ids go through parse_id.
+    year, unit, committee = parse_year(year), parse_id(unit), parse_id(committee)
+    if year:
+        qs = qs.filter(received_on__year=year)
+    if unit:
+        qs = qs.filter(
+            Exists(
+                Assignment.objects.filter(
+                    suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True, unit_id=unit
+                )
+            )
+        )
+    if committee:
+        qs = qs.filter(committee_id=committee)
     return _LazyRows(exports.with_details(qs.order_by("congress__path", "series", "number", "pk")))
 
 

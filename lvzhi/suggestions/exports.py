@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from lvzhi.core.audit import record_security_event
 
-from .models import Assignment, Evaluation, Reply, Signer, Suggestion
+from .models import Assignment, Consultation, Evaluation, Reply, Signer, Suggestion, SurveyAnswer
 from .security_events import EXPORT
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,10 +34,19 @@ def with_details(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     replies = Reply.objects.order_by("round").prefetch_related(
         Prefetch("evaluations", queryset=Evaluation.objects.order_by("stage", "pk"))
     )
+    # Every assignment (returned ones too) with its consultations: the assignment and face-to-face figures
+    # count them, so the API shows them for anyone recomputing the figures.
+    history = Assignment.objects.order_by("assigned_on", "pk").prefetch_related(
+        Prefetch("consultations", queryset=Consultation.objects.order_by("held_on", "pk"))
+    )
     return qs.prefetch_related(
         Prefetch("signers", queryset=signers, to_attr="concerned"),
         Prefetch("assignments", queryset=assignments, to_attr="active_assignments"),
+        Prefetch("assignments", queryset=history, to_attr="every_assignment"),
         Prefetch("replies", queryset=replies, to_attr="all_replies"),
+        Prefetch(
+            "survey_answers", queryset=SurveyAnswer.objects.order_by("surveyed_on", "pk"), to_attr="surveyed"
+        ),
     )
 
 
@@ -71,6 +80,34 @@ def row_of(s: Suggestion) -> dict:
         "closed_at": s.closed_at,
         "received_on": s.received_on,
         "committee": s.committee.name if s.committee_id else "",
+        "first_assigned_on": next(
+            (a.assigned_on for a in s.every_assignment if a.role == Assignment.Role.LEAD), None
+        ),
+        "replies": [
+            {
+                "round": r.round,
+                "replied_on": timezone.localdate(r.replied_at),
+                "on_time": r.on_time,
+                "result_class": r.result_code,
+                "solved": r.is_solved,
+                "promise": r.is_promise,
+                "reference": r.is_reference,
+            }
+            for r in s.all_replies
+        ],
+        "consultations": [
+            {
+                "unit_id": a.unit_id,
+                "held_on": c.held_on,
+                "method": c.method,
+                "face_to_face": c.is_face_to_face,
+            }
+            for a in s.every_assignment
+            for c in a.consultations.all()
+        ],
+        "survey_answers": [
+            {"mandate_id": x.mandate_id, "rating": x.rating, "surveyed_on": x.surveyed_on} for x in s.surveyed
+        ],
         "units": [
             {"id": a.unit_id, "name": a.unit.name, "role": a.role, "assigned_on": a.assigned_on}
             for a in s.active_assignments

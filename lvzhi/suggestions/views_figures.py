@@ -108,6 +108,8 @@ def figures(request):
     for row in result.units:
         unit_scope = stats.FigureScope(**{**scope.__dict__, "unit_id": row.unit_id})
         _with_links(row.values.values(), unit_scope)
+        # Every figure of the unit: the same page narrowed to it.
+        row.figures_url = reverse("suggestions:figures") + "?" + urlencode(unit_scope.params())
     congress = scope.congress
     return render(
         request,

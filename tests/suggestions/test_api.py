@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 
 from lvzhi.core.models import Event
+from lvzhi.org.models import Session
 from lvzhi.org.tokens import token_create
 from lvzhi.suggestions import stats
-from lvzhi.suggestions.models import Assignment
+from lvzhi.suggestions.models import Assignment, Suggestion
 from lvzhi.suggestions.selectors import suggestion_list_visible_to
 from lvzhi.suggestions.services import drafting, handling, review
 from lvzhi.suggestions.workflow import State
@@ -127,3 +128,130 @@ def test_the_figures_answer_numerators_and_denominators_that_recompute_from_the_
     assert figures["accepted"]["definition"]
     # outside the figures' readers
     assert api(w.deputy).get("/api/v1/suggestions/figures").status_code == 403
+
+
+# --- anyone can recompute the figures from the listed records ------------------------------------------
+HANDLING = {State.ASSIGNED, State.REHANDLING}
+
+
+def every_row(client, **query) -> list[dict]:
+    rows, offset = [], 0
+    while True:
+        page = client.get("/api/v1/suggestions", {**query, "limit": 500, "offset": offset}).json()
+        rows += page["items"]
+        offset += 500
+        if offset >= page["count"]:
+            return rows
+
+
+def recompute(rows: list[dict], day: str) -> dict:
+    """The figures' definitions, applied by hand to the API's rows (ISO dates compare as text)."""
+    rows = [r for r in rows if r["submitted_at"] and r["state"] != State.DRAFT]
+    out: dict = {}
+
+    def put(key, den, num) -> None:
+        den = [r for r in rows if den(r)]
+        out[key] = (sum(1 for r in den if num(r)), len(den))
+
+    def latest(r):
+        return max(r["replies"], key=lambda x: x["round"]) if r["replies"] else None
+
+    def rated(r, round_, stage=None):
+        return [
+            e for e in r["evaluations"] if e["round"] == round_ and (stage is None or e["stage"] == stage)
+        ]
+
+    def ok(evaluations):
+        return evaluations and all(e["rating"] != "dissatisfied" for e in evaluations)
+
+    def final(r):
+        last = latest(r)["round"]
+        promise = rated(r, last, "promise")
+        return ok(promise) if promise else ok(rated(r, last, "reply"))
+
+    replied = lambda r: any(x["round"] == 1 for x in r["replies"])  # noqa: E731
+    put("submitted", lambda r: True, lambda r: True)
+    put("accepted", lambda r: True, lambda r: r["accepted_at"])
+    put(
+        "assigned_on_time",
+        lambda r: (
+            r["assign_due"]
+            and r["accepted_at"]
+            and not r["merged_into_id"]
+            and (r["first_assigned_on"] or r["assign_due"] < day)
+        ),
+        lambda r: r["first_assigned_on"] and r["first_assigned_on"] <= r["assign_due"],
+    )
+    put("replied_on_time", replied, lambda r: any(x["round"] == 1 and x["on_time"] for x in r["replies"]))
+    put(
+        "closed", lambda r: r["accepted_at"] and not r["merged_into_id"], lambda r: r["state"] == State.CLOSED
+    )
+    put("overdue", lambda r: r["state"] in HANDLING, lambda r: r["reply_due"] and r["reply_due"] < day)
+    put("solved", replied, lambda r: latest(r)["solved"])
+    for code in {x["result_class"] for r in rows for x in r["replies"]} | {"A", "B", "C"}:
+        put(f"class:{code}", replied, lambda r, code=code: latest(r)["result_class"] == code)
+    put(
+        "face_to_face",
+        lambda r: any(u["role"] == Assignment.Role.LEAD for u in r["units"]),
+        lambda r: any(c["face_to_face"] for c in r["consultations"]),
+    )
+    put("satisfied_first", lambda r: rated(r, 1, "reply"), lambda r: ok(rated(r, 1, "reply")))
+    put("satisfied_final", lambda r: r["replies"] and rated(r, latest(r)["round"]), final)
+    return out
+
+
+def test_the_figures_recompute_from_the_listed_records_for_each_slice(w):
+    from tests.suggestions.test_figures import small_world
+
+    made = small_world(w)  # every case the figures must count, beside the demo city's own suggestions
+    # Two of them as if put forward during the city's session (only the session's slice reads it).
+    session = Session.objects.filter(term__congress=w.city).order_by("pk").first()
+    Suggestion.objects.filter(pk__in=[made["s1"].pk, made["s4"].pk]).update(session=session)
+    staff = api(w.staff)
+    committee = (
+        Suggestion.objects.filter(congress=w.city, committee__isnull=False)
+        .values_list("committee_id", flat=True)
+        .first()
+    )
+    slices = [{}, {"unit": w.unit.pk}, {"committee": committee}, {"year": 2026}, {"session": session.pk}]
+    checked = 0
+    for where in slices:
+        body = staff.get("/api/v1/suggestions/figures", {"congress": w.city.pk, **where}).json()
+        given = {
+            v["key"]: (v["numerator"], v["denominator"]) for v in body["figures"] + body["result_classes"]
+        }
+        mine = recompute(every_row(staff, congress=w.city.pk, **where), body["day"])
+        for key, pair in mine.items():
+            if key in given or pair != (0, 0) or not key.startswith("class:"):
+                assert given[key] == pair, (where, key)
+                checked += 1
+        assert given["submitted"][0] > 0, where
+    assert checked >= 5 * 12
+    # The unit's row of the ranking is the same as the unit's slice.
+    whole = staff.get("/api/v1/suggestions/figures", {"congress": w.city.pk}).json()
+    row = next(u for u in whole["units"] if u["unit_id"] == w.unit.pk)
+    mine = recompute(every_row(staff, congress=w.city.pk, unit=w.unit.pk), whole["day"])
+    for v in row["figures"]:
+        assert (v["numerator"], v["denominator"]) == mine[v["key"]], v["key"]
+
+
+def test_a_listed_row_shows_what_the_figures_count(w):
+    from tests.suggestions.test_figures import small_world
+
+    made = small_world(w)
+    rows = {r["id"]: r for r in every_row(api(w.staff), congress=w.city.pk, unit=w.unit.pk)}
+    s2 = rows[made["s2"].pk]  # a phone call; C dissatisfied, then A satisfied
+    assert [(x["round"], x["result_class"], x["solved"]) for x in s2["replies"]] == [
+        (1, "C", False),
+        (2, "A", True),
+    ]
+    assert [(c["method"], c["face_to_face"]) for c in s2["consultations"]] == [("phone", False)]
+    assert s2["first_assigned_on"] == TODAY.date().isoformat()
+    s4 = rows[made["s4"].pk]  # replied late; a dissatisfied survey answer
+    assert s4["replies"][0]["on_time"] is False
+    assert [a["rating"] for a in s4["survey_answers"]] == ["dissatisfied"]
+    assert made["s5"].pk not in rows and made["s6"].pk not in rows  # not assigned to the unit
+    # Slices outside the sane span are dropped, as the figures drop them; odd ids answer nothing.
+    assert api(w.staff).get("/api/v1/suggestions", {"year": 99999, "limit": 1}).status_code == 200
+    odd = api(w.staff).get("/api/v1/suggestions", {"unit": 10**20, "limit": 1})
+    assert odd.status_code in (200, 422)

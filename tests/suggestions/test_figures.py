@@ -276,3 +276,22 @@ def test_consultations_by_phone_never_count_as_face_to_face(w):
     qs = suggestion_list_visible_to(user=w.staff).filter(pk=s.pk)
     assert stats.figure_list(qs, key="face_to_face", part="num", day=DAY).count() == 0
     assert stats.figure_list(qs, key="face_to_face", part="den", day=DAY).count() == 1
+
+
+def test_each_ranked_unit_links_to_every_figure_of_that_unit(w, client):
+    small_world(w)
+    client.force_login(w.staff)
+    page = client.get(reverse("suggestions:figures"), {"congress": w.city.pk}).content.decode()
+    link = f"{reverse('suggestions:figures')}?congress={w.city.pk}&amp;unit={w.unit.pk}"
+    assert link in page
+    narrowed = client.get(reverse("suggestions:figures"), {"congress": w.city.pk, "unit": w.unit.pk})
+    assert narrowed.status_code == 200
+    ranked = next(u for u in figures_of(w.staff, w.city).units if u.unit_id == w.unit.pk)
+    own = figures_of(w.staff, w.city, unit_id=w.unit.pk)
+    for key, v in ranked.values.items():
+        assert (v.numerator, v.denominator) == (own.get(key).numerator, own.get(key).denominator), key
+    # The narrowed page's lists carry the unit, so each number lists the unit's suggestions only.
+    url = reverse("suggestions:figure_list")
+    assert f"{url}?congress={w.city.pk}&amp;unit={w.unit.pk}&amp;figure=closed&amp;part=num" in (
+        narrowed.content.decode()
+    )
