@@ -54,3 +54,5 @@ LABELS.update(
     }
 )
 STATE_LABELS = {state.value: state.label for state in State}
+# A consultation list is open, then closed ("closed" reads as the suggestion's own 办结).
+STATE_LABELS["open"] = _("Open")
