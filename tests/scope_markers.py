@@ -48,7 +48,8 @@ def user(username: str) -> User:
 
 def text_of(response) -> str:
     """The body as text; JSON re-dumped with Chinese as Chinese, so names are found whatever the escaping."""
-    body = response.content.decode("utf-8", errors="replace")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content  # a download
+    body = raw.decode("utf-8", errors="replace")
     if response.get("Content-Type", "").startswith("application/json"):
         try:
             body = json.dumps(json.loads(body), ensure_ascii=False)

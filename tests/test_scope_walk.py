@@ -109,7 +109,12 @@ KINDS: dict[str, Kind] = {
     ),
     "token": Kind(lambda u: token_list_of(user=u), lambda t: t.name),
     "calendar_day": Kind(None),
-    "suggestion": Kind(lambda u: suggestion_list_visible_to(user=u), lambda x: x.title),
+    # A suggestion's readers see the units assigned to it: a co-unit's handler reads the lead unit's name.
+    "suggestion": Kind(
+        lambda u: suggestion_list_visible_to(user=u).prefetch_related("assignments__unit"),
+        lambda x: x.title,
+        lambda x: tuple(a.unit.name for a in x.assignments.all()),
+    ),
     "attachment": Kind(
         lambda u: Attachment.objects.filter(suggestion__in=suggestion_list_visible_to(user=u)),
         lambda a: a.name,

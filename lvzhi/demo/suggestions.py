@@ -1,5 +1,7 @@
-"""The demo city's suggestions: a session's worth, in every state of the loop, taken there through the same
-services the pages use (so every step has its event and notification)."""
+"""The demo city's suggestions: its 2026 session's (lvzhi.demo.session_suggestions) and twenty of the recess
+since, in every state of the loop, taken there through the same services the pages use (so every step has its
+event and notification). Recess suggestions are written on the build day; replies carry a signed and sealed
+letter (a small PDF)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from lvzhi.org.models import Congress, Mandate, Unit, User
 from lvzhi.suggestions.models import Assignment, Suggestion
 from lvzhi.suggestions.services import drafting, handling, replies, review
 from lvzhi.suggestions.workflow import State
+
+from .documents import reply_letter
 
 BODY = (
     "{topic}问题群众反映强烈。经实地调研，主要原因是规划滞后、投入不足、部门之间协调不够。"
@@ -53,6 +57,19 @@ REPLY = (
 
 def _title(topic: str) -> str:
     return f"关于{topic}的建议"
+
+
+def _letter(s: Suggestion, a: Assignment, text: str, author: User):
+    from django.utils import timezone
+
+    return reply_letter(
+        suggestion=s,
+        unit=a.unit,
+        text=text,
+        signed_by="王建国",
+        day=timezone.localdate(),
+        addressee=author.display_name,
+    )
 
 
 def _advance(s: Suggestion, target: str, *, staff, author, lead, cos, result, handlers, into=None) -> None:
@@ -100,12 +117,14 @@ def _advance(s: Suggestion, target: str, *, staff, author, lead, cos, result, ha
         }
     if result == "C":
         reply_kw = {"reference_reason": "资金和用地条件暂不具备，列入远期规划研究。"}
+    text = REPLY.format(title=s.title, result=labels[result])
     replies.reply_submit(
         actor=handler,
         assignment=a,
-        text=REPLY.format(title=s.title, result=labels[result]),
+        text=text,
         result_code=result,
         signed_by="局长 王建国",
+        letter_file=_letter(s, a, text, author),
         **reply_kw,
     )
     if target == State.REPLIED:
@@ -122,12 +141,14 @@ def _advance(s: Suggestion, target: str, *, staff, author, lead, cos, result, ha
         if target == State.STAFF_DECISION:
             s.refresh_from_db()
             a.refresh_from_db()
+            text = REPLY.format(title=s.title, result="已制定整改方案")
             replies.reply_submit(
                 actor=handler,
                 assignment=a,
-                text=REPLY.format(title=s.title, result="已制定整改方案"),
+                text=text,
                 result_code="A",
                 signed_by="局长 王建国",
+                letter_file=_letter(s, a, text, author),
             )
             replies.evaluation_submit(
                 actor=author,
@@ -150,6 +171,9 @@ def _advance(s: Suggestion, target: str, *, staff, author, lead, cos, result, ha
 
 
 def build_demo_suggestions() -> int:
+    from .session_suggestions import build_session_suggestions
+
+    made = build_session_suggestions()  # January 2026 onward, before the recess ones of the build day
     city = Congress.objects.get(level=Congress.Level.CITY, name__startswith="示范市")
     staff = User.objects.get(username="city_staff")
     units = {u.name: u for u in Unit.objects.filter(congress=city)}
@@ -163,7 +187,6 @@ def build_demo_suggestions() -> int:
         .distinct()
         .order_by("pk")[:8]
     )
-    made = 0
     merge_target = None
     for i, (field, topic, lead, cos, target, result) in enumerate(CITY_PLAN):
         # deputy_a has something waiting in each of its own steps (evaluate, revise, finish a draft).
@@ -201,46 +224,7 @@ def build_demo_suggestions() -> int:
         review.suggestion_accept(actor=office, suggestion=s)
         made += 1
     _disclose_and_track(city, staff)
-    _key_supervision(city, staff)
     return made
-
-
-def _key_supervision(city, staff) -> None:
-    """One city suggestion under key supervision (重点督办): chosen by city_chair, with its meetings up to the
-    final report; scored by the city's standing-committee members, if the demo has any (it has none yet)."""
-    from django.utils import timezone
-
-    from lvzhi.org.models import RoleAssignment
-    from lvzhi.org.roles import Role
-    from lvzhi.suggestions.services import key
-    from lvzhi.suggestions.workflow import OPEN_STATES
-
-    s = (
-        Suggestion.objects.filter(congress=city, state__in=OPEN_STATES)
-        .exclude(number=None)
-        .order_by("pk")
-        .first()
-    )
-    if s is None:
-        return
-    chair = User.objects.get(username="city_chair")
-    k = key.key_choose(actor=chair, suggestion=s, leader_in_charge="张副市长", supervising_leader="刘副主任")
-    today = timezone.localdate()
-    for kind, days, notes in (
-        ("assignment", 20, "召开重点建议交办会，明确牵头单位和办理时限。"),
-        ("progress", 10, "听取办理进展汇报，督促加快推进。"),
-        ("report", 2, "承办单位报告办理结果，常委会组成人员测评。"),
-    ):
-        key.key_meeting_add(
-            actor=staff, key=k, kind=kind, held_on=today - dt.timedelta(days=days), notes=notes
-        )
-    members = User.objects.filter(
-        pk__in=RoleAssignment.objects.filter(role=Role.SC_MEMBER, congress=city, is_active=True).values(
-            "user_id"
-        )
-    ).order_by("pk")[:2]
-    for member, score in zip(members, (92, 85), strict=False):
-        key.key_score(actor=member, key=k, score=score, comment="办理认真，成效明显。")
 
 
 def _disclose_and_track(city, staff) -> None:

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from lvzhi.core.models import Event
 from lvzhi.demo.city import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -19,12 +20,27 @@ from lvzhi.org.models import (
     Mandate,
     MandateLeave,
     Person,
+    Session,
     Unit,
     User,
 )
 from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 from lvzhi.stations.models import Station
+from lvzhi.suggestions.models import (
+    Assignment,
+    Attachment,
+    Consultation,
+    CoOpinion,
+    Evaluation,
+    KeySupervision,
+    Reply,
+    Signer,
+    Suggestion,
+)
+from lvzhi.suggestions.selectors import reply_overdue, suggestion_list_visible_to
+from lvzhi.suggestions.services import key
+from lvzhi.suggestions.workflow import State
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 26)
@@ -239,6 +255,107 @@ def test_chairs_and_members_are_real_people_of_their_congress():
     assert chair_a.person.committee_memberships.get(committee__kind="standing").position == "chair"
     assert member_b.person.committee_memberships.filter(committee__congress=congress("西岭区")).exists()
     assert member_b.person.mandates.filter(congress=congress("西岭区")).exists()
+
+
+# --- the demo's suggestions ------------------------------------------------------------------------------
+def session_2026(region="示范市"):
+    return Session.objects.get(term__congress=congress(region), start_date__year=2026)
+
+
+def test_the_city_session_has_suggestions_and_motions_in_every_state_numbered_in_the_session():
+    session = session_2026()
+    of_session = Suggestion.objects.filter(session=session)
+    numbered = of_session.filter(kind="suggestion").exclude(number=None)
+
+    assert 30 <= of_session.count() <= 45
+    assert set(of_session.values_list("state", flat=True)) == set(State.values)
+    assert sorted(numbered.values_list("number", flat=True)) == list(range(1, numbered.count() + 1))
+    assert set(numbered.values_list("series", flat=True)) == {f"S{session.pk}"}
+    # Motions with enough co-signers went to the presidium: one waits, one is on the agenda, one is handled
+    # as a suggestion (numbered as one).
+    motions = of_session.filter(title__endswith="的议案")
+    assert set(motions.values_list("state", flat=True)) == {"presidium", "referred", "assigned"}
+    assert motions.get(state="referred").committee.name == "法制委员会"
+    assert motions.get(state="assigned").presidium_decision == "as_suggestion"
+    for m in motions:
+        assert m.signers.filter(role="cosigner", confirmed_at__isnull=False).count() >= 10
+    assert Signer.objects.filter(suggestion__session=session, role="merged").count() >= 2
+
+
+def test_the_session_s_handling_has_every_kind_of_step_and_reply():
+    of_session = Suggestion.objects.filter(session=session_2026())
+    replies = Reply.objects.filter(suggestion__in=of_session)
+    today = timezone.localdate()
+
+    assert set(replies.values_list("result_code", flat=True)) == {"A", "B", "C"}
+    assert replies.filter(on_time=False).exists() and replies.filter(round=2).exists()
+    assert not replies.filter(letter=None).exists()
+    assert Evaluation.objects.filter(reply__in=replies, stage="promise").exists()  # 两次评价
+    assert Evaluation.objects.filter(reply__in=replies, rating="dissatisfied").exists()
+    assert Assignment.objects.filter(suggestion__in=of_session, extended_due__isnull=False).count() >= 2
+    assert Assignment.objects.filter(suggestion__in=of_session, is_active=False).exists()  # 退办
+    assert CoOpinion.objects.filter(assignment__suggestion__in=of_session).count() >= 3
+    methods = set(
+        Consultation.objects.filter(assignment__suggestion__in=of_session).values_list("method", flat=True)
+    )
+    assert {"visit", "phone"} <= methods
+    assert of_session.filter(reply_overdue(today)).count() >= 3
+    # Every step was taken on its day, never after the build day.
+    ids = [str(pk) for pk in of_session.values_list("pk", flat=True)]
+    assert not Event.objects.filter(target_id__in=ids, occurred_at__gt=timezone.now()).exists()
+    assert Event.objects.filter(kind="suggestion.decide_close", target_id__in=ids).exists()
+    assert of_session.filter(submitted_at__date__lte=session_2026().end_date).count() >= 30
+
+
+def test_drafts_carry_materials_and_replies_signed_sealed_letters_as_real_pdfs():
+    material = Attachment.objects.filter(kind="material", suggestion__state="draft").first()
+    letter = Reply.objects.exclude(letter=None).first().letter
+
+    for attachment in (material, letter):
+        with attachment.file.open("rb") as f:
+            assert f.read(5) == b"%PDF-"
+        assert attachment.content_type == "application/pdf" and attachment.size > 1000
+    assert "号建议的答复" in letter.name
+
+
+def test_the_district_session_gives_its_office_suggestions_to_handle():
+    staff_a = User.objects.get(username="staff_a")
+    mine = suggestion_list_visible_to(user=staff_a).filter(session=session_2026("东湖区"))
+
+    assert {"assigned", "accepted", "returned", "merged"} <= set(mine.values_list("state", flat=True))
+    assert not suggestion_list_visible_to(user=User.objects.get(username="staff_b")).filter(
+        session=session_2026("东湖区")
+    )
+
+
+def test_the_key_suggestion_is_scored_by_two_city_members_and_a_third_may_still_score():
+    k = KeySupervision.objects.get(suggestion__congress=congress("示范市"))
+    city = congress("示范市")
+
+    assert k.suggestion.session == session_2026() and k.year == 2026
+    assert sorted(k.scores.values_list("member__username", "score")) == [
+        ("city_member_a", 92),
+        ("city_member_b", 85),
+    ]
+    assert key.score_summary(k) == {"average": 88.5, "count": 2}
+    for username in ("city_member_a", "city_member_b", "city_member_c"):
+        assert scope(username).member_congress_ids == {city.pk}
+        assert User.objects.get(username=username).person.committee_memberships.filter(
+            committee__congress=city, committee__kind="standing"
+        )
+    assert not k.scores.filter(member__username="city_member_c").exists()
+
+
+def test_the_key_page_shows_the_average_and_offers_scoring_to_the_member_who_has_not_scored():
+    k = KeySupervision.objects.get(suggestion__congress=congress("示范市"))
+    page = f"/suggestions/{k.suggestion_id}/key/"
+    score_action = f"/suggestions/{k.suggestion_id}/key/score/"
+
+    for username, form_shown in (("city_member_c", True), ("city_member_a", False)):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        body = client.get(page).content.decode()
+        assert "88.5" in body and (score_action in body) is form_shown, username
 
 
 # --- the seed command ---------------------------------------------------------------------------------
