@@ -290,6 +290,16 @@ if TESTING:
 
 LVZHI_SITE_NAME = _("Lvzhi — deputy work platform")
 
+# The address citizens reach the site at ("https://lvzhi.example.gov.cn"), printed in every QR code and poster.
+# Unset, a code points at the host of the request that makes it, which behind a proxy may be an internal
+# name: set it before printing posters.
+LVZHI_PUBLIC_URL = os.environ.get("LVZHI_PUBLIC_URL", "").strip().rstrip("/")
+if LVZHI_PUBLIC_URL and not LVZHI_PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"LVZHI_PUBLIC_URL must start with https:// or http://, e.g. https://lvzhi.example.gov.cn, "
+        f"not {LVZHI_PUBLIC_URL!r}."
+    )
+
 # --- citizens' opinions (the public phone page behind each QR code) -----------------------------
 # Opinions stored per hour from one address (a station's Wi-Fi serves many people) and from one browser.
 LVZHI_OPINION_PER_ADDRESS_PER_HOUR = _positive_int("LVZHI_OPINION_PER_ADDRESS_PER_HOUR", 30)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("stations/", include("lvzhi.stations.urls")),
     path("suggestions/", include("lvzhi.suggestions.urls")),
     path("public/", include("lvzhi.portal.urls")),
+    path("opinions/codes/", include("lvzhi.opinions.urls_codes")),  # QR codes and posters to print
     path("", include("lvzhi.opinions.urls")),  # the citizen's pages: /c/<token>/ (QR codes), /o/…
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

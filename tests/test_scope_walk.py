@@ -33,6 +33,7 @@ from django.urls.resolvers import RoutePattern
 
 from lvzhi.core.models import CalendarDay
 from lvzhi.demo.city import DEMO_ACCOUNTS
+from lvzhi.opinions.codes import live_codes_visible_to
 from lvzhi.org import selectors as org
 from lvzhi.org.models import (
     CommitteeMembership,
@@ -109,6 +110,10 @@ KINDS: dict[str, Kind] = {
     ),
     "token": Kind(lambda u: token_list_of(user=u), lambda t: t.name),
     "calendar_day": Kind(None),
+    "contact_code": Kind(
+        lambda u: live_codes_visible_to(user=u),
+        lambda c: c.mandate.person.name if c.mandate_id else c.station.name,
+    ),
     # A suggestion's readers see the units assigned to it: a co-unit's handler reads the lead unit's name.
     "suggestion": Kind(
         lambda u: suggestion_list_visible_to(user=u).prefetch_related("assignments__unit"),
@@ -147,6 +152,7 @@ SEGMENT_KINDS = {
     "roles": "role",
     "tokens": "token",
     "calendar": "calendar_day",
+    "codes": "contact_code",
     "suggestions": "suggestion",
     "attachments": "attachment",
     "consultation-lists": "consultation_list",
