@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from lvzhi.core.models import Event
 from lvzhi.opinions import codes as code_module
 from lvzhi.opinions.models import ContactCode
+from lvzhi.opinions.views_codes import PER_PAGE
 from lvzhi.org.models import Congress, RoleAssignment, User
 from lvzhi.org.roles import Role
 from lvzhi.stations.models import Station
@@ -263,3 +264,11 @@ def test_staff_issue_a_missing_code_and_a_sibling_cannot():
     assert not ContactCode.objects.filter(station=station).exists()
     assert staff_a.post(reverse("opinion_codes:issue"), {"station": station.pk}).status_code == 302
     assert ContactCode.objects.filter(station=station, revoked_at=None).count() == 1
+
+
+def test_the_codes_page_reads_a_bounded_number_of_queries(django_assert_max_num_queries):
+    client = as_user("city_staff")
+    client.get(reverse("opinion_codes:list"))  # warm the session and the scope
+    with django_assert_max_num_queries(20):  # a full page of 50 codes, whatever the city's size
+        response = client.get(reverse("opinion_codes:list"))
+    assert response.status_code == 200 and response.context["page"].paginator.count > PER_PAGE
