@@ -424,6 +424,8 @@ def build_demo_opinions() -> int:
             client=Client(ip_hash=f"demo-{i}"),
             now=sent,
         )
+        if done.duplicate:  # built twice into one database: the items are there already
+            continue
         opinion = done.opinion
         if target != State.NEW:
             opinion_acknowledge(actor=handler, opinion=opinion)
