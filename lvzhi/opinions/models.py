@@ -186,6 +186,38 @@ class Opinion(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
     finished_at = models.DateTimeField(_("solved or closed"), null=True, blank=True)
+    # Urgent items (急事难事) come first in the inbox and the triage queue.
+    urgent = models.BooleanField(_("urgent"), default=False)
+    # The acknowledgement clock (opinion_ack_days working days from receipt), then escalation to staff.
+    ack_due_on = models.DateField(_("acknowledge by"), null=True, blank=True, db_index=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # 交办: the unit handling it and by when.
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinions",
+    )
+    unit_due_on = models.DateField(_("unit's answer due"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    # 约见: a meeting the deputy proposes (and the citizen or the deputy confirms), at a station if any.
+    meeting_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
+    meeting_station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("meeting place (station)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    meeting_place = models.CharField(_("meeting place"), max_length=100, blank=True, default="")
+    meeting_confirmed_at = models.DateTimeField(_("meeting confirmed"), null=True, blank=True)
+    # Staff's tags for analysis (e.g. 老旧小区, 停车难).
+    tags = models.ManyToManyField("OpinionTag", verbose_name=_("tags"), blank=True, related_name="opinions")
+    # The 12345 hotline's own ticket number for imported items (blank otherwise); an import never stores one twice.
+    external_ref = models.CharField(_("hotline ticket number"), max_length=40, blank=True, default="")
     # Set by the retention purge: name, phone and preferred times are blanked, the anonymous record stays.
     personal_data_purged_at = models.DateTimeField(null=True, blank=True)
     # Abuse limits: keyed hashes of the address and of a browser cookie, never the raw values.
@@ -210,6 +242,11 @@ class Opinion(models.Model):
                 condition=Q(mandate__isnull=True) | Q(person__isnull=False),
                 name="opinion_mandate_has_person",
             ),
+            models.UniqueConstraint(
+                fields=["source", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="opinion_external_ref_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["person", "state"]),
@@ -219,6 +256,22 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class OpinionTag(models.Model):
+    """A tag staff give opinions for analysis, one set per congress."""
+
+    congress = models.ForeignKey("org.Congress", on_delete=models.PROTECT, related_name="opinion_tags")
+    name = models.CharField(_("tag"), max_length=20)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["congress", "name"], name="opinion_tag_once")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class OpinionCounter(models.Model):
