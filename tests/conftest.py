@@ -1,6 +1,25 @@
+import shutil
+import tempfile
+
 import pytest
 
 from lvzhi.core.sms import MemorySmsBackend
+
+# --- files --------------------------------------------------------------------------------------------
+# The demo city's attachments (materials, reply letters) and every upload of the session go to a folder of
+# their own, removed at the end, so test runs leave nothing under ./var/media.
+_media_root = tempfile.mkdtemp(prefix="lvzhi-test-media-")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = _media_root
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_media_root, ignore_errors=True)
+
 
 # --- the demo city (示范市) in the test database ----------------------------------------------------
 # Built once per test session, so every test sees it (filter by what a test creates, or use the demo
