@@ -181,6 +181,16 @@ class DecideForm(forms.Form):
     )
 
 
+class CloseUnsurveyedForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=REASON),
+        help_text=_("For example: the survey could not reach the deputies within the period."),
+    )
+
+
 # --- the batch assignment (集中交办) --------------------------------------------------------------
 ROW_FIELD = re.compile(r"^(lead|co)_(\d{1,18})$")
 

@@ -56,6 +56,7 @@ urlpatterns = [
     path("<int:pk>/office/assign/", views_office.assign, name="office_assign"),
     path("<int:pk>/office/extend/", views_office.extend, name="office_extend"),
     path("<int:pk>/office/decide/", views_office.decide, name="office_decide"),
+    path("<int:pk>/office/close-unsurveyed/", views_office.close_unsurveyed, name="office_close_unsurveyed"),
     path("<int:pk>/office/committee/", views_office.committee, name="office_committee"),
     # disclosure and media tracking (views_disclosure)
     path("<int:pk>/disclosure/", views_disclosure.disclosure_edit, name="disclosure"),

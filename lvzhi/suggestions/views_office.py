@@ -170,6 +170,8 @@ def panel_context(request, suggestion) -> dict:
         link("office_extend", _("Approve an extension"))
     if state == State.STAFF_DECISION:
         link("office_decide", _("Decide: close or handle again"))
+    if _possible(s, Step.CLOSE_UNSURVEYED) and not replies.deputies_rate(s):
+        link("office_close_unsurveyed", _("Close without a survey answer"))
     if _possible(s, Step.MERGE):
         link("office_merge", _("Merge into another suggestion"))
     if state in OPEN_STATES:
@@ -443,6 +445,28 @@ def decide(request, pk: int):
         run=run,
         template="suggestions/office/decide.html",
         evaluations=evaluations,
+    )
+
+
+@login_required
+def close_unsurveyed(request, pk: int):
+    """Where only a survey rates replies, the office closes one the survey could not rate."""
+    s = _office_suggestion(request, pk)
+    form = forms.CloseUnsurveyedForm(_posted(request))
+
+    def run(data):
+        replies.office_close_unsurveyed(actor=request.user, suggestion=s, reason=data["reason"])
+        return _("Closed.")
+
+    return _step_page(
+        request,
+        s,
+        form=form,
+        step=Step.CLOSE_UNSURVEYED,
+        title=_("Close without a survey answer"),
+        submit=_("Close it"),
+        run=run,
+        possible=_possible(s, Step.CLOSE_UNSURVEYED) and not replies.deputies_rate(s),
     )
 
 

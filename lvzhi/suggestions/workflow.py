@@ -50,6 +50,7 @@ class Step(models.TextChoices):
     EXTEND = "extend", _("Approve an extension")
     DECIDE_CLOSE = "decide_close", _("Close")
     DECIDE_REHANDLE = "decide_rehandle", _("Handle again")
+    CLOSE_UNSURVEYED = "close_unsurveyed", _("Close without a survey answer")
     # the units
     ACKNOWLEDGE = "acknowledge", _("Acknowledge")
     LEAD_RETURN = "lead_return", _("Return the assignment (lead unit)")
@@ -104,6 +105,10 @@ TRANSITIONS: dict[tuple[str, str, str], str] = {
     (S.CLOSED, T.EVAL_REHANDLE, SYSTEM): S.REHANDLING,
     (S.CLOSED, T.EVAL_TO_OFFICE, SYSTEM): S.STAFF_DECISION,
     (S.STAFF_DECISION, T.DECIDE_CLOSE, STAFF): S.CLOSED,
+    # Where only a third-party survey rates replies, no evaluation window closes the round: when the survey
+    # cannot reach the deputies, the office closes it (services/replies.py allows this only in that mode).
+    (S.REPLIED, T.CLOSE_UNSURVEYED, STAFF): S.CLOSED,
+    (S.PROMISE_REPORTED, T.CLOSE_UNSURVEYED, STAFF): S.CLOSED,
     (S.STAFF_DECISION, T.DECIDE_REHANDLE, STAFF): S.REHANDLING,
 }
 # Steps on the units' side that keep the suggestion where it is.

@@ -360,3 +360,41 @@ def test_survey_satisfaction_counts_the_latest_reply_apart_from_the_evaluations(
     assert delta("survey") == (1, 1)  # the first round's dissatisfied answer is not about the latest reply
     assert delta("satisfied_first") == (0, 0) and delta("satisfied_final") == (0, 0)  # no deputy rated
     assert stats.figure_list(Suggestion.objects.filter(pk=s.pk), key="survey", part="num", day=DAY).exists()
+
+
+def test_in_survey_mode_the_office_closes_a_reply_the_survey_could_not_rate(w):
+    set_mode(w, "survey")
+    s = replied(w)
+    detail = reverse("suggestions:detail", args=[s.pk])
+    url = reverse("suggestions:office_close_unsurveyed", args=[s.pk])
+    staff = client_for(w.staff)
+    assert url in staff.get(detail).content.decode()
+    # no reason: refused, the suggestion still waits for the survey
+    blank = staff.post(url, {"reason": "  "})
+    assert blank.status_code == 200
+    says(blank, "Give the reason.")
+    s.refresh_from_db()
+    assert s.state == State.REPLIED
+    # the deputy may not, and the unit may not
+    assert client_for(w.deputy).post(url, {"reason": "x"}).status_code in (403, 404)
+    assert client_for(w.handler).post(url, {"reason": "x"}).status_code in (403, 404)
+    s.refresh_from_db()
+    assert s.state == State.REPLIED
+    done = staff.post(url, {"reason": "三次电话均未接通"})
+    assert done.status_code == 302
+    s.refresh_from_db()
+    assert s.state == State.CLOSED and s.closed_at is not None
+    event = Event.objects.filter(target_id=str(s.pk), kind="suggestion.close_unsurveyed").get()
+    assert event.from_state == State.REPLIED and event.note == "三次电话均未接通"
+
+
+def test_where_deputies_rate_the_office_cannot_close_a_reply_before_the_evaluation(w):
+    s = replied(w)  # the default: the deputies rate
+    url = reverse("suggestions:office_close_unsurveyed", args=[s.pk])
+    assert url not in client_for(w.staff).get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    with pytest.raises(ServiceError) as refused:
+        replies.office_close_unsurveyed(actor=w.staff, suggestion=s, reason="想提前办结")
+    assert refused.value.code == "deputies_rate"
+    s.refresh_from_db()
+    assert s.state == State.REPLIED
+    assert not Event.objects.filter(target_id=str(s.pk), kind="suggestion.close_unsurveyed").exists()

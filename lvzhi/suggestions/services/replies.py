@@ -334,6 +334,32 @@ def promise_report(*, actor, assignment: Assignment, text: str) -> Reply:
 
 
 @transaction.atomic
+def office_close_unsurveyed(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
+    """In a survey-only congress, the office closes a replied suggestion the survey could not rate."""
+    suggestion = lock(suggestion)
+    if not can_run_office(actor, suggestion):
+        raise refuse("not_permitted", _("Only the deputy-affairs office of this congress may decide."))
+    if deputies_rate(suggestion):
+        raise refuse(
+            "deputies_rate",
+            _("Here the deputies rate the reply; the evaluation window closes the round."),
+        )
+    require_step(suggestion, Step.CLOSE_UNSURVEYED, Role.STAFF)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Give the reason."), field="reason")
+    suggestion.closed_at = timezone.now()
+    return move(
+        suggestion,
+        actor=actor,
+        step=Step.CLOSE_UNSURVEYED,
+        role=Role.STAFF,
+        note=reason,
+        fields=("closed_at",),
+    )
+
+
+@transaction.atomic
 def office_decide(*, actor, suggestion: Suggestion, rehandle: bool, reason: str) -> Suggestion:
     """After repeated dissatisfaction (or a silent round), the office closes it or has it handled again."""
     suggestion = lock(suggestion)
