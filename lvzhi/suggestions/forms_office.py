@@ -267,6 +267,7 @@ class BatchAssignForm(forms.Form):
 class OfficeFilterForm(forms.Form):
     """The list's filters, read from the query string; choices are the office congress's own records."""
 
+    q = forms.CharField(label=_("Title or number"), required=False, max_length=100)
     congress = forms.ChoiceField(label=_("Congress"), required=False)
     state = forms.ChoiceField(
         label=_("State"),

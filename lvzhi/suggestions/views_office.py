@@ -587,6 +587,13 @@ def _office_filtered(request):
     base = suggestion_filter(
         suggestion_list_visible_to(user=request.user).filter(congress=congress), day=day, **filters
     )
+    q = clean_query(data.get("q"))
+    if q:
+        number = q.removeprefix("第").removesuffix("号")
+        match = Q(title__icontains=q)
+        if number.isdigit() and len(number) < 7:
+            match |= Q(number=int(number))
+        base = base.filter(match)
     counts = dict(base.order_by().values_list("state").annotate(n=Count("pk")))
     state = data.get("state") or ""
     qs = suggestion_filter(base, day=day, state=state) if state else base

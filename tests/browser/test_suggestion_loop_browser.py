@@ -3,7 +3,9 @@
 deputy_a writes and submits a suggestion to the city congress; city_staff finds it in the review queue,
 accepts it and assigns it to 示范市教育局 as lead unit; handler_a acknowledges it, records a face-to-face
 consultation and replies with class A and the signed letter (a small PDF); deputy_a, on a phone, sees the
-reply waiting on the home page, rates it 满意, and the suggestion reads closed, its history told in words.
+reply waiting on the home page, rates it 满意, and the suggestion reads closed, its history told in words;
+city_staff finds it by its title, prepares the redacted copy and publishes it (refused while a mobile number
+is left in it), and a signed-out phone finds it on the public pages.
 
 Each account browses in its own fresh browser context. The assertions read the page's own Chinese words.
 Headless Debian chromium through Playwright (see conftest.py).
@@ -191,3 +193,35 @@ def test_a_suggestion_goes_from_draft_to_a_rated_reply_across_deputy_office_and_
     phone.screenshot(path=str(screenshots / "suggestion-loop-closed-phone.png"), full_page=True)
     phone.goto(base + "/")
     assert tile_count(phone, "待评价的答复") == waiting_before
+    phone.context.close()
+
+    # --- the office publishes a redacted copy; a publishing with a mobile left in it is refused -------
+    office = new_page(DESKTOP)
+    sign_in(office, base, "city_staff")
+    office.goto(base + "/suggestions/office/?q=" + TITLE)
+    with office.expect_navigation():
+        office.get_by_role("link", name=TITLE).first.click()
+    with office.expect_navigation():
+        office.get_by_role("link", name="准备公开").click()
+    form = office.locator("form.stacked", has=office.get_by_label("正文"))
+    assert form.get_by_label("标题").input_value() == TITLE  # prefilled from the original
+    form.get_by_label("正文").fill(BODY + "联系人电话13912345678。")
+    submit(office, form.get_by_role("button", name="保存公开文本"))
+    assert message(office) == "公开文本已保存。"
+    submit(office, office.get_by_role("button", name="发布已保存的公开文本"))
+    assert message(office).startswith("公开文本中仍有个人信息")
+    form = office.locator("form.stacked", has=office.get_by_label("正文"))
+    form.get_by_label("正文").fill(BODY)
+    submit(office, form.get_by_role("button", name="保存公开文本"))
+    submit(office, office.get_by_role("button", name="发布已保存的公开文本"))
+    assert message(office) == "公开文本已发布。"
+    office.context.close()
+
+    # --- anyone, signed out, finds the published copy and its reply ---------------------------------
+    public = new_page(PHONE, is_mobile=True, has_touch=True)
+    public.goto(base + "/public/suggestions/?q=课后延时服务")
+    with public.expect_navigation():
+        public.get_by_role("link", name=TITLE).click()
+    text = public.locator("main").inner_text()
+    assert BODY in text and "13912345678" not in text
+    assert public.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

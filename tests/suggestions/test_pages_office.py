@@ -463,6 +463,17 @@ def test_the_list_filters_and_counts_each_state(w, staff, time_machine):
     assert s1.title not in text(client_for(w.staff_b).get(url("office_list")))
 
 
+def test_the_list_finds_a_suggestion_by_words_of_its_title_or_its_number(w, staff):
+    s1 = assigned(w, "关于加强中小学课后服务的建议")
+    s2 = accepted(w, "关于增设城区公共充电桩的建议", field="transport")
+    body = text(staff.get(url("office_list"), {"q": "充电桩"}))
+    assert s2.title in body and s1.title not in body
+    assert 'value="充电桩"' in body  # the words stay in the search box
+    body = text(staff.get(url("office_list"), {"q": f"第{s1.number}号"}))
+    assert s1.title in body and s2.title not in body
+    assert staff.get(url("office_list"), {"q": "建" * 300}).status_code == 200  # too long: dropped, a page
+
+
 def test_the_list_exports_to_excel_with_the_same_filters(w, staff):
     from openpyxl import load_workbook
 
