@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lvzhi.stations",
     "lvzhi.suggestions",
     "lvzhi.opinions",
+    "lvzhi.performance",
     "lvzhi.portal",
     "lvzhi.api",
     "lvzhi.demo",
