@@ -312,6 +312,8 @@ LVZHI_OPINION_DEDUPE_MINUTES = _positive_int("LVZHI_OPINION_DEDUPE_MINUTES", 10)
 LVZHI_OPINION_CONTENT_MIN = 5
 LVZHI_OPINION_CONTENT_MAX = 2000
 LVZHI_OPINION_PHOTO_MAX_BYTES = _positive_int("LVZHI_OPINION_PHOTO_MAX_MB", 5) * 1024 * 1024
+# Days after an opinion is finished (solved or closed) before the citizen's personal data is purged.
+LVZHI_OPINION_RETENTION_DAYS = _positive_int("LVZHI_OPINION_RETENTION_DAYS", 365)
 
 LOGGING = {
     "version": 1,

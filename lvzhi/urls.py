@@ -22,6 +22,8 @@ urlpatterns = [
     path("suggestions/", include("lvzhi.suggestions.urls")),
     path("public/", include("lvzhi.portal.urls")),
     path("opinions/codes/", include("lvzhi.opinions.urls_codes")),  # QR codes and posters to print
+    path("opinions/figures/", include("lvzhi.opinions.urls_figures")),  # figures, their lists, Excel
+    path("opinions/hotline/", include("lvzhi.opinions.urls_hotline")),  # 12345 hotline: trends, import
     path("", include("lvzhi.opinions.urls")),  # the citizen's pages: /c/<token>/ (QR codes), /o/…
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

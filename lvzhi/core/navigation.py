@@ -47,6 +47,8 @@ NAV: list[NavItem] = [
         "suggestions:figures",
         frozenset({Role.STAFF, Role.CHAIR, Role.COMMITTEE_STAFF, Role.ADMIN}),
     ),
+    NavItem(_("Opinion figures"), "opinion_figures:index", frozenset({Role.STAFF, Role.CHAIR, Role.ADMIN})),
+    NavItem(_("12345 hotline"), "opinion_hotline:trends", frozenset({Role.STAFF, Role.CHAIR, Role.ADMIN})),
     NavItem(
         _("Structure"), "org:congress_list", frozenset(STAFFISH | {Role.SC_MEMBER, Role.COMMITTEE_STAFF})
     ),

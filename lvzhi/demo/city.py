@@ -84,6 +84,9 @@ def build_demo_city(progress: bool = False) -> dict[str, int]:
     from .opinions import build_demo_opinions
 
     counts["opinions"] = build_demo_opinions()
+    from .hotline import build_demo_hotline
+
+    counts["hotline_tickets"] = build_demo_hotline()
     if progress:
         print(
             f"lvzhi demo: 示范市 built in {time.monotonic() - started:.1f} s: "

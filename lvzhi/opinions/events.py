@@ -12,6 +12,8 @@ SUBMITTED = "opinion.submitted"
 PHOTO_ADDED = "opinion.photo_added"
 CODE_ISSUED = "opinion.code_issued"
 CODE_REVOKED = "opinion.code_revoked"
+HOTLINE_IMPORTED = "opinion.hotline_imported"  # on the congress: one 12345 import, with its counts
+PERSONAL_DATA_PURGED = "opinion.personal_data_purged"  # the retention purge blanked the citizen's data
 
 LABELS = {STEP.format(step=step.value): step.label for step in Step}
 LABELS.update(
@@ -20,6 +22,8 @@ LABELS.update(
         PHOTO_ADDED: _("Photo added"),
         CODE_ISSUED: _("Contact code issued"),
         CODE_REVOKED: _("Contact code revoked"),
+        HOTLINE_IMPORTED: _("12345 hotline tickets imported"),
+        PERSONAL_DATA_PURGED: _("Citizen's personal data removed after the retention time"),
     }
 )
 # State codes are shared across apps in the timeline's lookup; suggestions already label the common ones
