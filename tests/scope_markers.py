@@ -187,7 +187,21 @@ def managed_mobiles(reader: User) -> set[str]:
         | set(people.values_list("mobile", flat=True))
         | set(accounts.values_list("mobile", flat=True))
         | set(accounts.exclude(person=None).values_list("person__mobile", flat=True))
+        | handled_citizen_mobiles(reader)
     )
+
+
+def handled_citizen_mobiles(reader: User) -> set[str]:
+    """Citizens' mobiles the reader's inbox shows in full: of the opinions that reached the reader as a
+    deputy, and of those left at or passed to a station the reader is staff of (the role table, not a
+    selector)."""
+    from lvzhi.opinions.models import Opinion
+
+    stations = RoleAssignment.objects.filter(user=reader, role=Role.STATION_STAFF, is_active=True)
+    handled = Opinion.objects.filter(station_id__in=stations.values("station_id"))
+    if reader.person_id:
+        handled |= Opinion.objects.filter(person_id=reader.person_id)
+    return set(handled.exclude(phone="").values_list("phone", flat=True))
 
 
 def owner_of_mobile(number: str) -> str:

@@ -31,6 +31,7 @@ MASKED_MOBILE = re.compile(r"1[3-9][0-9]\*{4}[0-9]{4}")
 PER_KIND = 1  # records of each kind a reader opens
 # Kinds whose pages show people: walked on more records.
 PEOPLE_KINDS = {"mandate": 4, "person": 2, "account": 3, "group": 2, "station": 2, "committee": 2}
+PEOPLE_KINDS["opinion"] = 3  # a station's inbox items: the citizen's mobile, in full to the handler only
 
 
 def _act_congresses(reader) -> set[int]:

@@ -34,6 +34,8 @@ from django.urls.resolvers import RoutePattern
 from lvzhi.core.models import CalendarDay
 from lvzhi.demo.city import DEMO_ACCOUNTS
 from lvzhi.opinions.codes import live_codes_visible_to
+from lvzhi.opinions.models import OpinionPhoto
+from lvzhi.opinions.selectors_inbox import inbox_visible_to
 from lvzhi.org import selectors as org
 from lvzhi.org.models import (
     CommitteeMembership,
@@ -132,6 +134,8 @@ KINDS: dict[str, Kind] = {
         lambda u: ConsultationItem.objects.filter(consultation_list__in=consultation_list_visible_to(user=u)),
         lambda i: i.summary,
     ),
+    # A citizen's opinion in a deputy's (or a station's staff's) inbox, named by its tracking number.
+    "opinion": Kind(lambda u: inbox_visible_to(user=u), lambda o: o.number),
 }
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
@@ -157,6 +161,7 @@ SEGMENT_KINDS = {
     "attachments": "attachment",
     "consultation-lists": "consultation_list",
     "consultation-items": "consultation_item",
+    "inbox": "opinion",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
@@ -269,6 +274,10 @@ def _attach_files(users) -> None:
             uploaded_by=user,
         )
         a.file.save(f"walk-{username}.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+        # A photo on the deputy's first inbox item, so the inbox's photo page has something to serve.
+        item = inbox_visible_to(user=user).filter(person_id=user.person_id).order_by("pk").first()
+        photo = OpinionPhoto(opinion=item, size=8, content_type="image/png")
+        photo.file.save(f"walk-{username}.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
 
 
 # --- the walk ----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem(_("Stations"), "stations:list", frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY})),
     NavItem(_("Groups"), "org:group_list", frozenset(STAFFISH | {Role.GROUP_LEADER, Role.DEPUTY})),
     NavItem(_("QR codes"), "opinion_codes:list", frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY})),
+    NavItem(_("Citizens' opinions"), "opinion_inbox:list", frozenset({Role.DEPUTY, Role.STATION_STAFF})),
     NavItem(_("Units"), "org:unit_list", frozenset(STAFFISH | {Role.UNIT_HANDLER})),
     NavItem(_("My suggestions"), "suggestions:mine", frozenset({Role.DEPUTY})),
     NavItem(_("My assignments"), "suggestions:unit_assignments", frozenset({Role.UNIT_HANDLER})),

@@ -12,6 +12,9 @@ SUBMITTED = "opinion.submitted"
 PHOTO_ADDED = "opinion.photo_added"
 CODE_ISSUED = "opinion.code_issued"
 CODE_REVOKED = "opinion.code_revoked"
+MEETING_CONFIRMED = "opinion.meeting_confirmed"  # the citizen agreed to the proposed meeting
+MEETING_HELD = "opinion.meeting_held"
+BECAME_SUGGESTION = "opinion.became_suggestion"  # on the suggestion: written from a citizen's opinion
 HOTLINE_IMPORTED = "opinion.hotline_imported"  # on the congress: one 12345 import, with its counts
 PERSONAL_DATA_PURGED = "opinion.personal_data_purged"  # the retention purge blanked the citizen's data
 
@@ -22,6 +25,9 @@ LABELS.update(
         PHOTO_ADDED: _("Photo added"),
         CODE_ISSUED: _("Contact code issued"),
         CODE_REVOKED: _("Contact code revoked"),
+        MEETING_CONFIRMED: _("The citizen agreed to the meeting"),
+        MEETING_HELD: _("Meeting with the citizen held"),
+        BECAME_SUGGESTION: _("Written from a citizen's opinion"),
         HOTLINE_IMPORTED: _("12345 hotline tickets imported"),
         PERSONAL_DATA_PURGED: _("Citizen's personal data removed after the retention time"),
     }

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -81,11 +82,13 @@ def _tell(opinion: Opinion) -> None:
             "number": opinion.number,
             "category": opinion.get_category_display(),
         }
+        url = reverse("opinion_inbox:item", args=[opinion.pk])  # the item in the deputy's inbox
         for user in recipients_of(opinion):
             notify(
                 recipient=user,
                 cause=f"opinions.new:{opinion.pk}",
                 subject=subject,
+                url=url,
                 channels=(Channel.INBOX, Channel.SMS),
             )
 
