@@ -37,7 +37,9 @@ from .workflow import RATABLE_STATES
 
 def _private(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the secret address never leaves the site, and the page's own forms (the
+    # rating, the look-up) still carry their Origin, which Django's CSRF check needs ("null" is refused).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -44,7 +44,7 @@ from .workflow import State, Step, target_state
 PER_PAGE = 30
 TABS = [
     ("", gettext_lazy("All")),
-    ("new", gettext_lazy("New")),
+    ("new", State.NEW.label),  # "新收到", as the state reads (a bare "New" reads "unread")
     ("open", gettext_lazy("Being handled")),
     ("finished", gettext_lazy("Finished")),
 ]
