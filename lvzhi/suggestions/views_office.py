@@ -591,7 +591,7 @@ def _office_filtered(request):
     if q:
         number = q.removeprefix("第").removesuffix("号")
         match = Q(title__icontains=q)
-        if number.isdigit() and len(number) < 7:
+        if number.isascii() and number.isdigit() and len(number) < 7:  # not "²": int() refuses it
             match |= Q(number=int(number))
         base = base.filter(match)
     counts = dict(base.order_by().values_list("state").annotate(n=Count("pk")))

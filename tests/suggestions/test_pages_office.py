@@ -472,6 +472,7 @@ def test_the_list_finds_a_suggestion_by_words_of_its_title_or_its_number(w, staf
     body = text(staff.get(url("office_list"), {"q": f"第{s1.number}号"}))
     assert s1.title in body and s2.title not in body
     assert staff.get(url("office_list"), {"q": "建" * 300}).status_code == 200  # too long: dropped, a page
+    assert staff.get(url("office_list"), {"q": "²"}).status_code == 200  # a digit int() cannot read
 
 
 def test_the_list_exports_to_excel_with_the_same_filters(w, staff):
