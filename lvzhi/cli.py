@@ -102,8 +102,10 @@ def cmd_demo(args) -> None:
 
     from django.conf import settings
     from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
+    autodiscover_modules("tasks")  # every app's jobs, daily sweeps included (as `lvzhi worker` does)
     consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
     consumer.start()  # background job consumer in this same process, in threads
     # The consumer installs signal handlers meant for its own run loop; here the web server is the loop.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("public/", include("lvzhi.portal.urls")),
     path("opinions/codes/", include("lvzhi.opinions.urls_codes")),  # QR codes and posters to print
     path("opinions/inbox/", include("lvzhi.opinions.urls_inbox")),  # the deputy's and station's inbox
+    path("opinions/triage/", include("lvzhi.opinions.urls_triage")),  # the office's queue, the unit's page
     path("opinions/figures/", include("lvzhi.opinions.urls_figures")),  # figures, their lists, Excel
     path("opinions/hotline/", include("lvzhi.opinions.urls_hotline")),  # 12345 hotline: trends, import
     path("", include("lvzhi.opinions.urls")),  # the citizen's pages: /c/<token>/ (QR codes), /o/…

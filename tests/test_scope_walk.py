@@ -36,6 +36,7 @@ from lvzhi.demo.city import DEMO_ACCOUNTS
 from lvzhi.opinions.codes import live_codes_visible_to
 from lvzhi.opinions.models import OpinionPhoto
 from lvzhi.opinions.selectors_inbox import inbox_visible_to
+from lvzhi.opinions.selectors_triage import triage_list_visible_to
 from lvzhi.org import selectors as org
 from lvzhi.org.models import (
     CommitteeMembership,
@@ -136,6 +137,8 @@ KINDS: dict[str, Kind] = {
     ),
     # A citizen's opinion in a deputy's (or a station's staff's) inbox, named by its tracking number.
     "opinion": Kind(lambda u: inbox_visible_to(user=u), lambda o: o.number),
+    # The same opinions as the office, a station's staff and a unit's handlers triage them.
+    "triage_opinion": Kind(lambda u: triage_list_visible_to(user=u), lambda o: o.number),
 }
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
@@ -162,6 +165,7 @@ SEGMENT_KINDS = {
     "consultation-lists": "consultation_list",
     "consultation-items": "consultation_item",
     "inbox": "opinion",
+    "triage": "triage_opinion",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
@@ -255,7 +259,33 @@ def world(settings, tmp_path):
     for user in users.values():
         token_create(user=user, name=f"走查令牌-{user.username}")
     _attach_files(users)
+    _assign_to_units(users)
     return users
+
+
+def _assign_to_units(users) -> None:
+    """An opinion of the city assigned to each walking handler's unit (with a photo), so the unit pages are
+    walked on both units' items."""
+    from django.core.files.base import ContentFile
+
+    from lvzhi.opinions.models import Opinion
+    from lvzhi.opinions.services.triage import opinion_assign_unit, opinion_enter
+
+    office = User.objects.get(username="city_staff")
+    for username in ("handler_a", "handler_b"):
+        unit = RoleAssignment.objects.get(user=users[username], role="unit_handler", is_active=True).unit
+        item = opinion_enter(
+            actor=office,
+            congress=unit.congress,
+            source=Opinion.Source.STAFF,
+            kind=Opinion.Kind.OPINION,
+            category=Opinion.Category.OTHER,
+            content=f"走查：交给{unit.name}办理的群众意见。",
+            consent=True,
+        ).opinion
+        opinion_assign_unit(actor=office, opinion=item, unit=unit)
+        photo = OpinionPhoto(opinion=item, size=8, content_type="image/png")
+        photo.file.save(f"walk-{username}.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
 
 
 def _attach_files(users) -> None:

@@ -30,9 +30,13 @@ NAV: list[NavItem] = [
     NavItem(_("Groups"), "org:group_list", frozenset(STAFFISH | {Role.GROUP_LEADER, Role.DEPUTY})),
     NavItem(_("QR codes"), "opinion_codes:list", frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY})),
     NavItem(_("Citizens' opinions"), "opinion_inbox:list", frozenset({Role.DEPUTY, Role.STATION_STAFF})),
+    NavItem(
+        _("Opinion triage"), "opinion_triage:queue", frozenset({Role.STAFF, Role.STATION_STAFF, Role.ADMIN})
+    ),
     NavItem(_("Units"), "org:unit_list", frozenset(STAFFISH | {Role.UNIT_HANDLER})),
     NavItem(_("My suggestions"), "suggestions:mine", frozenset({Role.DEPUTY})),
     NavItem(_("My assignments"), "suggestions:unit_assignments", frozenset({Role.UNIT_HANDLER})),
+    NavItem(_("My unit's opinions"), "opinion_triage:unit", frozenset({Role.UNIT_HANDLER})),
     NavItem(
         _("Suggestions"),
         "suggestions:list",

@@ -18,9 +18,23 @@ BECAME_SUGGESTION = "opinion.became_suggestion"  # on the suggestion: written fr
 HOTLINE_IMPORTED = "opinion.hotline_imported"  # on the congress: one 12345 import, with its counts
 PERSONAL_DATA_PURGED = "opinion.personal_data_purged"  # the retention purge blanked the citizen's data
 
+# Staff triage (services/triage.py) and the daily clocks (deadlines.py).
+ENTERED = "opinion.entered"  # taken on paper, at a station or a reception day, and typed in by staff
+TAGGED = "opinion.tagged"
+URGENCY_CHANGED = "opinion.urgency_changed"
+SUPERVISED = "opinion.supervised"  # 督办: the office reminds the unit, with a note
+ESCALATED = "opinion.escalated"  # not acknowledged in time: the office is told
+UNIT_OVERDUE = "opinion.unit_overdue"  # the unit did not answer by its due date
+
 LABELS = {STEP.format(step=step.value): step.label for step in Step}
 LABELS.update(
     {
+        ENTERED: _("Opinion entered by staff"),
+        TAGGED: _("Tags changed"),
+        URGENCY_CHANGED: _("Urgency changed"),
+        SUPERVISED: _("Supervised: the unit was reminded"),
+        ESCALATED: _("Not acknowledged in time: escalated to the office"),
+        UNIT_OVERDUE: _("The unit's answer is overdue"),
         SUBMITTED: _("Opinion received from a citizen"),
         PHOTO_ADDED: _("Photo added"),
         CODE_ISSUED: _("Contact code issued"),

@@ -78,6 +78,9 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("evaluation_days", _("Days a deputy has to evaluate a reply"), "int", 15, 1, 90),
         SettingDef("motion_cosigner_minimum", _("Co-signers a motion needs"), "int", 10, 1, 100),
         SettingDef("opinion_ack_days", _("Days to acknowledge a citizen's opinion"), "int", 3, 1, 30),
+        SettingDef(
+            "opinion_unit_days", _("Working days for a unit to answer a citizen's opinion"), "int", 10, 1, 60
+        ),
         SettingDef("contacts_per_year", _("Fixed contacts per member and deputy each year"), "int", 2, 0, 24),
         SettingDef("result_classes", _("Result classes of a reply"), "result_classes", RESULT_CLASSES_ABC),
         SettingDef(

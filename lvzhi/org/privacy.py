@@ -25,3 +25,11 @@ def mask_mobile(mobile: str | None) -> str:
     if len(mobile) >= 7:
         return f"{mobile[:3]}****{mobile[-4:]}"
     return "*" * len(mobile)
+
+
+def mask_name(name: str | None) -> str:
+    """张** : the first character kept, the rest starred (a citizen's name on a list, an answer page)."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)

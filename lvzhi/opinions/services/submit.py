@@ -30,6 +30,7 @@ from lvzhi.org.roles import Role
 
 from .. import abuse, events
 from ..checks import clean_content, clean_phone, clean_text, phone_required
+from ..deadlines import ack_due_for
 from ..models import ContactCode, Opinion, OpinionPhoto
 from ..photos import EXT_OF, MAX_PHOTOS, check_photo
 from ..tokens import follow_key, key_hash, new_salt, next_number
@@ -195,6 +196,7 @@ def opinion_submit(
         congress_id=code.congress_id,
         state=State.NEW,
         created_at=now,
+        ack_due_on=ack_due_for(code.congress, timezone.localdate(now)),
         client_ip_hash=client.ip_hash,
         client_cookie_hash=client.cookie_hash,
         dedupe_hash=dedupe,
