@@ -502,3 +502,12 @@ def test_a_handler_s_tiles_and_menu(assigned):
         >= 1
     )
     assert reverse("opinion_triage:unit") in login("handler_a").get("/").content.decode()
+
+
+def test_the_unit_list_keeps_to_a_fixed_number_of_queries(assigned, django_assert_max_num_queries):
+    for n in range(3):
+        more = city_item(content=f"又一条交给教育局的意见{n}号。")
+        opinion_assign_unit(actor=user("city_staff"), opinion=more.opinion, unit=unit_of("handler_a"))
+    client = login("handler_a")
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("opinion_triage:unit"), {"show": "all"}).status_code == 200
