@@ -124,8 +124,9 @@ def tell(users: Iterable[User], *, opinion: Opinion, cause: str, subject: str, s
     created = 0
     unique = {u.pk: u for u in users}
     for user in unique.values():
-        # A deputy reads its inbox page, not the office's item page; the others open the item.
-        url = "" if opinion.person_id and user.person_id == opinion.person_id else item_url(opinion)
+        # The deputy it reached opens the item in its inbox; the office, stations and units in triage.
+        deputy = opinion.person_id and user.person_id == opinion.person_id
+        url = reverse("opinion_inbox:item", args=[opinion.pk]) if deputy else item_url(opinion)
         created += len(
             notify(
                 recipient=user,

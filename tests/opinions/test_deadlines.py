@@ -95,7 +95,9 @@ def test_an_overdue_item_is_escalated_to_the_office_once(item):
     office = notes(item, "escalated", "staff_a")
     assert len(office) == 1 and office[0].channel == "inbox" and item.number in office[0].subject
     assert office[0].url == reverse("opinion_triage:detail", args=[item.pk])
-    assert {n.channel for n in notes(item, "escalated", "deputy_a")} == {"inbox", "sms"}
+    to_deputy = notes(item, "escalated", "deputy_a")
+    assert {n.channel for n in to_deputy} == {"inbox", "sms"}
+    assert to_deputy[0].url == reverse("opinion_inbox:item", args=[item.pk])
     # The sibling district's office is not told.
     assert notes(item, "escalated", "staff_b") == []
     opinion_deadline_sweep(today=FRI)
