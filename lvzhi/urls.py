@@ -20,6 +20,7 @@ urlpatterns = [
     path("org/", include("lvzhi.org.urls")),
     path("stations/", include("lvzhi.stations.urls")),
     path("suggestions/", include("lvzhi.suggestions.urls")),
+    path("performance/", include("lvzhi.performance.urls")),
     path("public/", include("lvzhi.portal.urls")),
     path("opinions/codes/", include("lvzhi.opinions.urls_codes")),  # QR codes and posters to print
     path("opinions/inbox/", include("lvzhi.opinions.urls_inbox")),  # the deputy's and station's inbox

@@ -48,6 +48,8 @@ from lvzhi.org.models import (
     User,
 )
 from lvzhi.org.tokens import token_create, token_list_of
+from lvzhi.performance.models import Evidence
+from lvzhi.performance.selectors import activities_visible_to, participations_visible_to, rule_sets_visible_to
 from lvzhi.stations.selectors import station_list_visible_to
 from lvzhi.suggestions.models import Attachment, ConsultationItem, Disclosure
 from lvzhi.suggestions.selectors import suggestion_list_visible_to
@@ -139,6 +141,13 @@ KINDS: dict[str, Kind] = {
     "opinion": Kind(lambda u: inbox_visible_to(user=u), lambda o: o.number),
     # The same opinions as the office, a station's staff and a unit's handlers triage them.
     "triage_opinion": Kind(lambda u: triage_list_visible_to(user=u), lambda o: o.number),
+    # Performance: activities (the deputy's own, the office's tree), each deputy's part, evidence, rules.
+    "activity": Kind(lambda u: activities_visible_to(user=u), lambda a: a.title),
+    "participation": Kind(lambda u: participations_visible_to(user=u), lambda p: ""),
+    "evidence": Kind(
+        lambda u: Evidence.objects.filter(activity__in=activities_visible_to(user=u)), lambda e: e.name
+    ),
+    "rule_set": Kind(lambda u: rule_sets_visible_to(user=u), lambda r: r.name),
 }
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
@@ -166,6 +175,10 @@ SEGMENT_KINDS = {
     "consultation-items": "consultation_item",
     "inbox": "opinion",
     "triage": "triage_opinion",
+    "activities": "activity",
+    "participations": "participation",
+    "evidence": "evidence",
+    "rules": "rule_set",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
@@ -260,7 +273,32 @@ def world(settings, tmp_path):
         token_create(user=user, name=f"走查令牌-{user.username}")
     _attach_files(users)
     _assign_to_units(users)
+    _register_activities(users)
     return users
+
+
+def _register_activities(users) -> None:
+    """An activity with a file for each walking deputy (the demo's history has no evidence files)."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from lvzhi.org.models import Mandate
+    from lvzhi.performance.services.activities import activity_register
+    from lvzhi.performance.services.common import kind_by_code
+
+    for username in ("deputy_a", "deputy_b"):
+        user = users[username]
+        mandate = Mandate.objects.current().filter(person_id=user.person_id).order_by("congress__path").last()
+        proof = ContentFile(b"%PDF-1.4\n", name=f"walk-{username}-proof.pdf")
+        activity_register(
+            actor=user,
+            mandate=mandate,
+            kind=kind_by_code("research"),
+            date=dt.date.today() - dt.timedelta(days=1),
+            title=f"走查调研-{username}",
+            files=[proof],
+        )
 
 
 def _assign_to_units(users) -> None:

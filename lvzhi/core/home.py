@@ -15,6 +15,7 @@ PROVIDERS = [
     "lvzhi.suggestions.home.tiles_for",
     "lvzhi.suggestions.home.unit_tiles_for",
     "lvzhi.suggestions.home.office_tiles_for",
+    "lvzhi.performance.home.tiles_for",
     "lvzhi.opinions.home_staff.tiles_for",
     "lvzhi.opinions.home_staff.unit_tiles_for",
     "lvzhi.opinions.home.tiles_for",

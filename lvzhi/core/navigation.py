@@ -35,6 +35,7 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("Units"), "org:unit_list", frozenset(STAFFISH | {Role.UNIT_HANDLER})),
     NavItem(_("My suggestions"), "suggestions:mine", frozenset({Role.DEPUTY})),
+    NavItem(_("My activities"), "performance:mine", frozenset({Role.DEPUTY})),
     NavItem(_("My assignments"), "suggestions:unit_assignments", frozenset({Role.UNIT_HANDLER})),
     NavItem(_("My unit's opinions"), "opinion_triage:unit", frozenset({Role.UNIT_HANDLER})),
     NavItem(
@@ -43,6 +44,7 @@ NAV: list[NavItem] = [
         frozenset(STAFFISH | {Role.UNIT_HANDLER, Role.COMMITTEE_STAFF, Role.SC_MEMBER}),
     ),
     NavItem(_("Key supervision"), "suggestions:key_list", frozenset(STAFFISH | {Role.SC_MEMBER})),
+    NavItem(_("Performance"), "performance:shortfall", frozenset(STAFFISH)),
     NavItem(_("Review and assign"), "suggestions:office_queue", frozenset({Role.STAFF, Role.ADMIN})),
     NavItem(_("Satisfaction survey"), "suggestions:survey", frozenset({Role.STAFF, Role.ADMIN})),
     NavItem(_("Consultation lists"), "suggestions:consultation_lists", frozenset(STAFFISH)),

@@ -87,6 +87,9 @@ def build_demo_city(progress: bool = False) -> dict[str, int]:
     from .hotline import build_demo_hotline
 
     counts["hotline_tickets"] = build_demo_hotline()
+    from .performance import build_demo_performance
+
+    counts["participations"] = build_demo_performance()
     if progress:
         print(
             f"lvzhi demo: 示范市 built in {time.monotonic() - started:.1f} s: "

@@ -71,6 +71,9 @@ def opinion_reply(*, actor, opinion: Opinion, body: str, signed_as: str = "") ->
     reply = OpinionReply.objects.create(
         opinion=opinion, author=actor, signed_as=signed_as, body=body, created_at=now
     )
+    from lvzhi.performance.services.sources import opinion_answered  # the deputy's 履职: receiving citizens
+
+    opinion_answered(opinion=opinion, role=role, actor=actor)
     return reply
 
 

@@ -13,6 +13,7 @@ from lvzhi.org.fields import SubjectField
 from lvzhi.org.models import Mandate, Session
 from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
+from lvzhi.performance.services import sources as performance_sources
 
 from .. import events
 from ..models import Signer, Suggestion
@@ -182,6 +183,8 @@ def suggestion_submit(*, actor, suggestion: Suggestion) -> Suggestion:
         role=Role.DEPUTY,
         fields=("submitted_at", "received_on", "assign_due", "return_reason"),
     )
+    # Counts as the authors' performance activity (履职), once per deputy, in this transaction.
+    performance_sources.suggestion_submitted(suggestion=suggestion, actor=actor)
     tell(
         staff_of(suggestion.congress_id),
         suggestion=suggestion,

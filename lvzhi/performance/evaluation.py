@@ -1,0 +1,294 @@
+"""Evaluating deputies against their congress's rules: per deputy, per rule item, the confirmed count, the
+minimum, the minimum pro-rated to the days served, and whether it is met or short by how many.
+
+`evaluate(mandates=…, year=…)` returns one `DeputyResult` per mandate. It reads the rules as they are now
+(a change applies to the next evaluation) and runs a fixed number of queries whatever the number of
+deputies: the mandates, their congresses' rule sets, leaves, and ONE counting query over the confirmed
+participations, grouped by (mandate, kind) — the floor the evaluation's time is measured against.
+
+Whose rules: a mandate is held to the nearest active rule set of its own congress or, failing that, of the
+congresses above it (a city's rules apply to its districts' deputies unless a district sets its own).
+Periods: a "year" item counts the calendar year; a "term" item counts the mandate's term. Fair
+denominators: a deputy who served only part of the period (elected mid-term, left, or on approved leave —
+leave days are not served) is held to ceil(minimum × days served ÷ days in the period).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from lvzhi.org.models import Congress, Mandate, MandateLeave, Term
+
+from .models import Participation, Period, RuleItem, RuleSet, StarPoint, StarRule
+
+CONFIRMED = Participation.Status.CONFIRMED
+
+
+@dataclass(slots=True)
+class ItemResult:
+    item_id: int
+    name: str
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    count: int
+    minimum: int
+    required: int
+    days_served: int
+    days_in_period: int
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.required
+
+    @property
+    def short_by(self) -> int:
+        return max(0, self.required - self.count)
+
+    @property
+    def prorated(self) -> bool:
+        return self.days_served < self.days_in_period
+
+
+@dataclass(slots=True)
+class DeputyResult:
+    mandate_id: int
+    congress_id: int
+    rule_set_id: int | None
+    items: list[ItemResult] = field(default_factory=list)
+    points: int | None = None
+    stars: int | None = None
+
+    @property
+    def short_items(self) -> list[ItemResult]:
+        return [i for i in self.items if not i.met]
+
+    @property
+    def is_short(self) -> bool:
+        return any(not i.met for i in self.items)
+
+
+def year_window(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def required_minimum(minimum: int, days_served: int, days_in_period: int) -> int:
+    """ceil(minimum × days served ÷ days in the period), in whole numbers (no float rounding)."""
+    if days_served >= days_in_period:
+        return minimum
+    if days_served <= 0:
+        return 0
+    return -(-minimum * days_served // days_in_period)
+
+
+def _overlap(a: dt.date, b: dt.date, c: dt.date, d: dt.date) -> int:
+    start, end = max(a, c), min(b, d)
+    return (end - start).days + 1 if end >= start else 0
+
+
+def days_served(
+    start: dt.date, end: dt.date, m_start: dt.date, m_end: dt.date | None, leaves: Iterable[tuple]
+) -> int:
+    """Days of [start, end] the mandate was held and the deputy not on approved leave."""
+    s, e = max(start, m_start), min(end, m_end or end)
+    if e < s:
+        return 0
+    served = (e - s).days + 1
+    # Merge the leaves first, so overlapping entries are not taken off twice.
+    merged: list[list[dt.date]] = []
+    for ls, le in sorted(leaves):
+        if merged and ls <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], le)
+        else:
+            merged.append([ls, le])
+    return served - sum(_overlap(s, e, ls, le) for ls, le in merged)
+
+
+def active_rule_sets(congress_ids: Iterable[int], kind: str) -> dict[int, RuleSet]:
+    """For each congress, the active rule set of `kind` that holds its deputies (its own or the nearest
+    above it); congresses with none are left out."""
+    congress_ids = set(congress_ids)
+    paths = dict(Congress.objects.filter(pk__in=congress_ids).values_list("pk", "path"))
+    ancestors = {
+        cid: [int(p) for p in reversed(path.strip("/").split("/")) if p] for cid, path in paths.items()
+    }
+    wanted = {a for chain in ancestors.values() for a in chain}
+    sets = {
+        r.congress_id: r for r in RuleSet.objects.filter(congress_id__in=wanted, kind=kind, is_active=True)
+    }
+    out = {}
+    for cid, chain in ancestors.items():
+        found = next((sets[a] for a in chain if a in sets), None)
+        if found is not None:
+            out[cid] = found
+    return out
+
+
+def confirmed_counts(
+    *, congress_ids: Iterable[int], start: dt.date, end: dt.date, mandate_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], int]:
+    """The floor query: confirmed participations by (mandate, kind) in [start, end]."""
+    qs = Participation.objects.filter(
+        status=CONFIRMED, congress_id__in=list(congress_ids), date__gte=start, date__lte=end
+    )
+    if mandate_ids is not None:
+        qs = qs.filter(mandate_id__in=list(mandate_ids))
+    return {
+        (m, k): n
+        for m, k, n in qs.order_by()
+        .values_list("mandate_id", "kind_id")
+        .annotate(n=Count("id"))
+        .values_list("mandate_id", "kind_id", "n")
+    }
+
+
+SMALL = 2000  # below this many mandates the counting query names them; above, it filters by congress
+
+
+def evaluate(
+    *, mandates: QuerySet[Mandate] | Iterable[Mandate], year: int, stars: bool = True
+) -> list[DeputyResult]:
+    """Evaluate `mandates` (those serving at some time in `year`) for `year`, against their rules."""
+    if not isinstance(mandates, QuerySet):
+        mandates = Mandate.objects.filter(pk__in=[m.pk for m in mandates])
+    y_start, y_end = year_window(year)
+    mandates = mandates.filter(start_date__lte=y_end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=y_start)
+    )
+    rows = list(
+        mandates.order_by().values_list(
+            "pk", "congress_id", "term_id", "start_date", "end_date", "is_grassroots", "congress__level"
+        )
+    )
+    if not rows:
+        return []
+    congress_ids = {r[1] for r in rows}
+    minimum_sets = active_rule_sets(congress_ids, RuleSet.Kind.MINIMUMS)
+    star_sets = active_rule_sets(congress_ids, RuleSet.Kind.STARS) if stars else {}
+
+    items_by_set: dict[int, list[RuleItem]] = defaultdict(list)
+    set_ids = {r.pk for r in minimum_sets.values()}
+    for item in RuleItem.objects.filter(rule_set_id__in=set_ids).order_by("sort_order", "id"):
+        item.kind_ids = []
+        items_by_set[item.rule_set_id].append(item)
+    by_id = {i.pk: i for lst in items_by_set.values() for i in lst}
+    for item_id, kind_id in RuleItem.kinds.through.objects.filter(ruleitem_id__in=list(by_id)).values_list(
+        "ruleitem_id", "activitykind_id"
+    ):
+        by_id[item_id].kind_ids.append(kind_id)
+
+    star_rules: dict[int, StarRule] = {}
+    if star_sets:
+        for sr in StarRule.objects.filter(rule_set_id__in=[r.pk for r in star_sets.values()]):
+            sr.kind_points = {}
+            star_rules[sr.rule_set_id] = sr
+        by_rule = {sr.pk: sr for sr in star_rules.values()}
+        for sr_id, kind_id, pts in StarPoint.objects.filter(star_rule_id__in=list(by_rule)).values_list(
+            "star_rule_id", "kind_id", "points"
+        ):
+            by_rule[sr_id].kind_points[kind_id] = pts
+
+    needs_term = any(i.period == Period.TERM for i in by_id.values()) or any(
+        sr.period == Period.TERM for sr in star_rules.values()
+    )
+    terms = {}
+    if needs_term:
+        terms = {
+            pk: (s, e)
+            for pk, s, e in Term.objects.filter(pk__in={r[2] for r in rows}).values_list(
+                "pk", "start_date", "end_date"
+            )
+        }
+    w_start, w_end = y_start, y_end
+    if terms:
+        w_start = min(w_start, *(s for s, _ in terms.values()))
+        w_end = max(w_end, *(e for _, e in terms.values()))
+
+    mandate_ids = [r[0] for r in rows] if len(rows) <= SMALL else None
+    leaves: dict[int, list[tuple]] = defaultdict(list)
+    leave_qs = MandateLeave.objects.filter(start_date__lte=w_end, end_date__gte=w_start)
+    leave_qs = (
+        leave_qs.filter(mandate_id__in=mandate_ids) if mandate_ids else leave_qs.filter(mandate__in=mandates)
+    )
+    for mid, ls, le in leave_qs.values_list("mandate_id", "start_date", "end_date"):
+        leaves[mid].append((ls, le))
+
+    # The one counting query: per (mandate, kind), the term window's count and the year's within it.
+    qs = Participation.objects.filter(
+        status=CONFIRMED, congress_id__in=list(congress_ids), date__gte=w_start, date__lte=w_end
+    )
+    if mandate_ids is not None:
+        qs = qs.filter(mandate_id__in=mandate_ids)
+    year_counts: dict[tuple[int, int], int] = {}
+    term_counts: dict[tuple[int, int], int] = {}
+    grouped = qs.order_by().values_list("mandate_id", "kind_id")
+    if terms:
+        grouped = grouped.annotate(n=Count("id"), y=Count("id", filter=Q(date__gte=y_start, date__lte=y_end)))
+        for m, k, n, y in grouped.values_list("mandate_id", "kind_id", "n", "y"):
+            term_counts[(m, k)] = n
+            if y:
+                year_counts[(m, k)] = y
+    else:
+        for m, k, n in grouped.annotate(n=Count("id")).values_list("mandate_id", "kind_id", "n"):
+            year_counts[(m, k)] = n
+
+    year_days = (y_end - y_start).days + 1
+    results: list[DeputyResult] = []
+    for mid, cid, term_id, m_start, m_end, grassroots, level in rows:
+        rule_set = minimum_sets.get(cid)
+        result = DeputyResult(mandate_id=mid, congress_id=cid, rule_set_id=rule_set.pk if rule_set else None)
+        own_leaves = leaves.get(mid, ())
+        served_cache: dict[str, tuple] = {}
+
+        def window(
+            period: str,
+            term_id=term_id,
+            m_start=m_start,
+            m_end=m_end,
+            own_leaves=own_leaves,
+            cache=served_cache,
+        ):
+            if period not in cache:
+                if period == Period.TERM and term_id in terms:
+                    start, end = terms[term_id]
+                else:
+                    start, end = y_start, y_end
+                days = year_days if start == y_start and end == y_end else (end - start).days + 1
+                cache[period] = (start, end, days, days_served(start, end, m_start, m_end, own_leaves))
+            return cache[period]
+
+        for item in items_by_set.get(rule_set.pk, ()) if rule_set else ():
+            if item.applies_to == RuleItem.Applies.LEVEL and item.level != level:
+                continue
+            if item.applies_to == RuleItem.Applies.GRASSROOTS and not grassroots:
+                continue
+            start, end, days, served = window(item.period)
+            counts = term_counts if item.period == Period.TERM and terms else year_counts
+            count = sum(counts.get((mid, k), 0) for k in item.kind_ids)
+            result.items.append(
+                ItemResult(
+                    item_id=item.pk,
+                    name=item.name,
+                    period=item.period,
+                    period_start=start,
+                    period_end=end,
+                    count=count,
+                    minimum=item.minimum,
+                    required=required_minimum(item.minimum, served, days),
+                    days_served=served,
+                    days_in_period=days,
+                )
+            )
+        star_set = star_sets.get(cid)
+        sr = star_rules.get(star_set.pk) if star_set else None
+        if sr is not None:
+            counts = term_counts if sr.period == Period.TERM and terms else year_counts
+            result.points = sum(counts.get((mid, k), 0) * p for k, p in sr.kind_points.items())
+            result.stars = sr.stars_for(result.points)
+        results.append(result)
+    return results

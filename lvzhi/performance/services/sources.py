@@ -1,0 +1,138 @@
+"""Activities the platform already knows about, recorded without typing.
+
+A source (a submitted suggestion, an answered citizen opinion, later an attended meeting, a completed
+training, a served reception day) calls `activity_record_from_source` inside its own transaction — not a
+signal, so the call is visible where the work happens and rolls back with it. The participation is unique
+on (source, mandate) in the database: calling twice records once. It is confirmed already: the platform
+saw the work done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from lvzhi.core.audit import record_event
+from lvzhi.org.models import Mandate
+
+from .. import events
+from ..models import Activity, ActivityKind, Participation
+from .common import kind_by_code
+
+
+def source_key(source: models.Model) -> tuple[str, int]:
+    return source._meta.label_lower, int(source.pk)
+
+
+@transaction.atomic
+def activity_record_from_source(
+    *,
+    source: models.Model,
+    mandate: Mandate,
+    kind: str | ActivityKind,
+    date: dt.date,
+    title: str = "",
+    actor=None,
+    place: str = "",
+    description: str = "",
+) -> Participation:
+    """Count `source` as an activity of `kind` for `mandate` on `date`, once; returns the participation."""
+    source_type, source_id = source_key(source)
+    existing = Participation.objects.filter(
+        source_type=source_type, source_id=source_id, mandate_id=mandate.pk
+    ).first()
+    if existing is not None:
+        return existing
+    kind = kind if isinstance(kind, ActivityKind) else kind_by_code(kind)
+    congress_id = getattr(source, "congress_id", None) or mandate.congress_id
+    activity, _created = Activity.objects.get_or_create(
+        source_type=source_type,
+        source_id=source_id,
+        kind=kind,
+        defaults={
+            "congress_id": congress_id,
+            "date": date,
+            "title": (title or str(source))[:120],
+            "place": place[:120],
+            "description": description,
+            "origin": Activity.Origin.SOURCE,
+            "registered_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(
+                activity=activity,
+                mandate=mandate,
+                congress_id=mandate.congress_id,
+                kind=kind,
+                date=activity.date,
+                source_type=source_type,
+                source_id=source_id,
+                status=Participation.Status.CONFIRMED,
+                decided_at=timezone.now(),
+            )
+    except IntegrityError:
+        # Recorded meanwhile by a concurrent call: the constraint keeps it to one.
+        return Participation.objects.get(source_type=source_type, source_id=source_id, mandate_id=mandate.pk)
+    record_event(
+        actor=actor,
+        kind=events.ACTIVITY_RECORDED,
+        target=activity,
+        congress_id=activity.congress_id,
+        to_state=Participation.Status.CONFIRMED,
+        payload={"mandate": mandate.pk, "kind": kind.code, "source": f"{source_type}:{source_id}"},
+    )
+    return participation
+
+
+# --- the sources wired today: each is called by its own service, inside its transaction --------------------
+def suggestion_submitted(*, suggestion, actor=None) -> int:
+    """A submitted motion or suggestion counts for its author and each confirmed co-signer (once, even if it
+    is returned and submitted again). Returns how many were newly recorded."""
+    from lvzhi.suggestions.models import Signer
+
+    from ..kinds import SUGGESTION
+
+    day = suggestion.received_on or timezone.localdate()
+    signers = (
+        Signer.objects.filter(suggestion=suggestion, declined_at__isnull=True)
+        .filter(role__in=[Signer.Role.AUTHOR, Signer.Role.COSIGNER], confirmed_at__isnull=False)
+        .select_related("mandate")
+    )
+    before = Participation.objects.filter(
+        source_type="suggestions.suggestion", source_id=suggestion.pk
+    ).count()
+    for signer in signers:
+        activity_record_from_source(
+            source=suggestion,
+            mandate=signer.mandate,
+            kind=SUGGESTION,
+            date=day,
+            title=suggestion.title,
+            actor=actor,
+        )
+    return (
+        Participation.objects.filter(source_type="suggestions.suggestion", source_id=suggestion.pk).count()
+        - before
+    )
+
+
+def opinion_answered(*, opinion, role: str, actor=None) -> Participation | None:
+    """A citizen's opinion the deputy answered itself counts as receiving citizens (接待群众), once."""
+    from lvzhi.org.roles import Role
+
+    from ..kinds import RECEPTION
+
+    if role != Role.DEPUTY or not opinion.mandate_id:
+        return None
+    return activity_record_from_source(
+        source=opinion,
+        mandate=opinion.mandate,
+        kind=RECEPTION,
+        date=timezone.localdate(),
+        title=f"答复群众意见 {opinion.number}",
+        actor=actor,
+    )

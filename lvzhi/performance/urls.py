@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "performance"
+
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity"),
+    path("activities/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("queue/", views.queue, name="queue"),
+    path("participations/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("participations/<int:pk>/reject/", views.reject, name="reject"),
+    path("register/", views.register_for_participants, name="register"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/presets/", views.preset_apply, name="preset_apply"),
+    path("rules/kinds/", views.kind_add, name="kind_add"),
+    path("rules/<int:pk>/", views.rule_set_detail, name="rule_set"),
+    path("rules/<int:pk>/edit/", views.rule_set_update, name="rule_set_update"),
+    path("rules/<int:pk>/items/", views.rule_item_save, name="rule_item_save"),
+    path("rules/<int:pk>/items/remove/", views.rule_item_remove, name="rule_item_remove"),
+    path("rules/<int:pk>/stars/", views.star_update, name="star_update"),
+    path("shortfall/", views.shortfall_list, name="shortfall"),
+]
