@@ -52,11 +52,11 @@ def unit_tiles_for(user) -> list[Tile]:
     url = reverse("opinion_triage:unit")
     section = _("Unit handler")
     return [
-        Tile(_("Citizens' opinions to answer"), counts["open"], f"{url}?show={UNIT_OPEN}", section),
+        Tile(_("Citizens' opinions to answer"), counts["open"], f"{url}?tab={UNIT_OPEN}", section),
         Tile(
             _("Citizens' opinions overdue"),
             counts["overdue"],
-            f"{url}?show={UNIT_OVERDUE}",
+            f"{url}?tab={UNIT_OVERDUE}",
             section,
             urgent=counts["overdue"] > 0,
         ),

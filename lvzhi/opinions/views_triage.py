@@ -154,7 +154,7 @@ def unit_list(request):
     if not may_use_unit_list(user):
         raise PermissionDenied
     today = timezone.localdate()
-    show = request.GET.get("show") or UNIT_OPEN
+    show = request.GET.get("tab") or UNIT_OPEN
     if show not in UNIT_SHOWS:
         show = UNIT_OPEN
     page = Paginator(unit_opinions(user=user, show=show, today=today), PAGE_SIZE).get_page(

@@ -496,6 +496,8 @@ def test_a_handler_s_tiles_and_menu(assigned):
     from lvzhi.opinions.home_staff import unit_tiles_for
 
     tiles = unit_tiles_for(user("handler_a"))
+    # Their own query parameter: the suggestions' unit tiles in the same section use ?show=.
+    assert [t.url.split("?")[1] for t in tiles] == ["tab=open", "tab=overdue"]
     assert (
         tiles[0].count
         == Opinion.objects.filter(unit=unit_of("handler_a"), state="assigned_to_unit").count()
@@ -510,4 +512,4 @@ def test_the_unit_list_keeps_to_a_fixed_number_of_queries(assigned, django_asser
         opinion_assign_unit(actor=user("city_staff"), opinion=more.opinion, unit=unit_of("handler_a"))
     client = login("handler_a")
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("opinion_triage:unit"), {"show": "all"}).status_code == 200
+        assert client.get(reverse("opinion_triage:unit"), {"tab": "all"}).status_code == 200
