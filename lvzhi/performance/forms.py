@@ -48,7 +48,7 @@ class ActivityForm(forms.Form):
     kind = forms.TypedChoiceField(label=_("Kind"), coerce=int, empty_value=None)
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_sane_span])
     title = forms.CharField(
-        label=_("What"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Activity title"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     place = forms.CharField(label=_("Place"), max_length=120, required=False)
     description = forms.CharField(
@@ -90,7 +90,7 @@ class GroupActivityForm(forms.Form):
     congress = forms.TypedChoiceField(label=_("Congress"), coerce=int, empty_value=None)
     kind = forms.TypedChoiceField(label=_("Kind"), coerce=int, empty_value=None)
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_sane_span])
-    title = forms.CharField(label=_("What"), max_length=120)
+    title = forms.CharField(label=_("Activity title"), max_length=120)
     place = forms.CharField(label=_("Place"), max_length=120, required=False)
     description = forms.CharField(
         label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -134,7 +134,7 @@ class PresetForm(forms.Form):
 
 class KindForm(forms.Form):
     congress = forms.TypedChoiceField(label=_("Congress"), coerce=int, empty_value=None)
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Name of the kind"), max_length=60)
     is_recess = forms.BooleanField(label=_("Counts as a recess activity"), required=False)
 
     def __init__(self, *args, congresses=(), **kwargs):
@@ -147,14 +147,14 @@ class KindForm(forms.Form):
 
 
 class RuleSetForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=_("Name of the rule set"), max_length=80)
     effective_from = forms.DateField(
         label=_("Effective from"), widget=DateInput(), validators=[within_sane_span]
     )
 
 
 class RuleItemForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=_("Name of the rule"), max_length=80)
     kinds = forms.TypedMultipleChoiceField(
         label=_("Activity kinds (counted together)"), coerce=int, widget=forms.CheckboxSelectMultiple
     )

@@ -255,3 +255,19 @@ def test_evaluation_runs_a_fixed_number_of_queries(world, django_assert_max_num_
 
     with django_assert_max_num_queries(12):
         evaluate(mandates=Mandate.objects.filter(congress=world.district), year=2025)
+
+
+def test_results_are_stored_and_replaced(world):
+    from lvzhi.performance.models import EvaluationResult
+    from lvzhi.performance.services.results import evaluation_store
+
+    preset_apply(actor=world.staff, congress=world.district, preset="cq341311")
+    held(world, kinds.SPEECH, dt.date(2025, 1, 15), world.a, n=3)
+    n = evaluation_store(actor=world.staff, congress=world.district, year=2025)
+    assert n == 4 * 6  # four deputies of the district, six items
+    row = EvaluationResult.objects.get(mandate=world.a, item__name="大会审议发言")
+    assert (row.count, row.required, row.met, row.rule_set_version) == (3, 3, True, 1)
+    assert evaluation_store(actor=world.staff, congress=world.district, year=2025) == n
+    assert EvaluationResult.objects.filter(congress=world.district).count() == n
+    with pytest.raises(ServiceError):
+        evaluation_store(actor=world.other_staff, congress=world.district, year=2025)
