@@ -80,4 +80,10 @@ def build_demo_hotline() -> int:
         raise RuntimeError(
             f"demo hotline tickets rejected: {[(r.number, r.errors) for r in report.rejected]}"
         )
+    # The day's sweep once over every demo opinion (the tickets included), as the job worker does each
+    # morning: what waited past its acknowledgement day shows escalated, an overdue unit flagged, from the
+    # first start of the demo.
+    from lvzhi.opinions.deadlines import opinion_deadline_sweep
+
+    opinion_deadline_sweep()
     return report.counts["imported"]

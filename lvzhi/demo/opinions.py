@@ -1,6 +1,14 @@
 """The demo city's citizens' opinions: a contact code for every deputy mandate and every station (in bulk),
-and about thirty opinions left through those codes and taken to various states through the same services
-the pages use, most of them for deputy_a (a district and a city deputy: one inbox for both mandates)."""
+and about fifty opinions left through those codes (or entered by staff) and taken to various states through
+the same services the pages use, most of them for deputy_a (a district and a city deputy: one inbox for both
+mandates).
+
+Besides the deputy's own answers the demo walks the rest of the loop: deputy_a sits at station_a's station
+(湖滨街道人大代表联络站, entered through the stations app's service) and passes items to its staff, who assign one
+to a unit of 东湖区; a meeting is proposed at the station; an urgent item waits; one item became a draft
+suggestion; the city's office assigned city items to 示范市教育局 (handler_a: one to answer, one answered) and
+示范市住房和城乡建设局 (handler_b: overdue, supervised); staff entered items given at a reception day and by
+letter; the other demo deputies (chairs, members, group leaders) have items of their own."""
 
 from __future__ import annotations
 
@@ -10,15 +18,31 @@ from django.db.models import F
 from django.utils import timezone
 
 from lvzhi.opinions.abuse import Client
+from lvzhi.opinions.deadlines import unit_due_for
 from lvzhi.opinions.models import ContactCode, Opinion, OpinionReply
 from lvzhi.opinions.services.citizen import opinion_rate
 from lvzhi.opinions.services.codes import codes_issue_missing
 from lvzhi.opinions.services.handling import opinion_acknowledge, opinion_close, opinion_reply, opinion_solve
+from lvzhi.opinions.services.inbox import (
+    opinion_pass_to_station,
+    opinion_propose_meeting,
+    opinion_to_suggestion,
+    suggestion_draft_of,
+)
 from lvzhi.opinions.services.submit import opinion_submit
+from lvzhi.opinions.services.triage import (
+    opinion_assign_unit,
+    opinion_enter,
+    opinion_set_tags,
+    opinion_set_urgent,
+    opinion_supervise,
+    opinion_unit_reply,
+)
 from lvzhi.opinions.workflow import State
-from lvzhi.org.models import Mandate, RoleAssignment, User
+from lvzhi.org.models import Congress, Mandate, RoleAssignment, Unit, User
 from lvzhi.org.roles import Role
 from lvzhi.stations.models import Station
+from lvzhi.stations.services import station_assign_deputy
 
 Op = Opinion
 # (who: "deputy_a" / "deputy_a_city" / "deputy_b" / "station_a" / "station_b" / "other", kind, category,
@@ -438,6 +462,7 @@ def build_demo_opinions() -> int:
         if target == State.RATED:
             opinion_rate(opinion=opinion, score="satisfied", comment="处理很及时，谢谢代表！")
         made.append(opinion.pk)
+    made += _build_the_loop(targets, stations["station_a"], handlers["station_a"], deputy_a, a_district, now)
     # The steps above ran today; spread them over the days after each item came in, as in real life.
     demo = Opinion.objects.filter(pk__in=made)
     demo.filter(acknowledged_at__isnull=False).update(
@@ -450,4 +475,288 @@ def build_demo_opinions() -> int:
         first = n == 0 or replies[n - 1].opinion_id != reply.opinion_id
         reply.created_at = reply.opinion.created_at + dt.timedelta(days=2 if first else 5)
     OpinionReply.objects.bulk_update(replies, ["created_at"])
+    # A unit was given the item the day after it came in, with the congress's usual time to answer, so the
+    # older ones are overdue by now.
+    for opinion in demo.filter(unit__isnull=False).select_related("congress"):
+        assigned = opinion.created_at + dt.timedelta(days=1)
+        opinion.assigned_at = assigned
+        opinion.unit_due_on = unit_due_for(opinion.congress, timezone.localdate(assigned))
+        opinion.save(update_fields=["assigned_at", "unit_due_on"])
     return len(made)
+
+
+# --- the rest of the loop -------------------------------------------------------------------------------
+# (who, days ago, kind, category, place, content, name, phone, call back, what happens to it)
+LOOP = [
+    (
+        "deputy_a",
+        6,
+        Op.Kind.OPINION,
+        Op.Category.CITY,
+        "湖滨街道清风巷",
+        "清风巷的路面塌陷了一个大坑，晚上骑电动车的人好几次差点摔倒，请尽快修补。",
+        "钱先生",
+        "13955511234",
+        True,
+        "passed",
+    ),
+    (
+        "deputy_a",
+        12,
+        Op.Kind.OPINION,
+        Op.Category.ENVIRONMENT,
+        "湖滨路夜市",
+        "夜市摊贩收摊后油污和垃圾留在路面上，第二天早上清洁工要扫很久，气味也大。",
+        "",
+        "",
+        False,
+        "station_assigns",
+    ),
+    (
+        "deputy_a",
+        3,
+        Op.Kind.MEETING,
+        Op.Category.HOUSING,
+        "湖滨街道幸福里小区",
+        "小区加装电梯一楼住户和高层住户意见不统一，想约代表当面谈谈怎么协调。",
+        "冯女士",
+        "13955512345",
+        False,
+        "meeting",
+    ),
+    (
+        "deputy_a",
+        1,
+        Op.Kind.OPINION,
+        Op.Category.SAFETY,
+        "东湖小学南门",
+        "东湖小学南门口的窨井盖缺失，只用一块木板挡着，孩子们上学经过很危险！",
+        "",
+        "",
+        False,
+        "urgent",
+    ),
+    (
+        "deputy_a",
+        9,
+        Op.Kind.OPINION,
+        Op.Category.HOUSING,
+        "",
+        "全区老旧小区普遍缺少停车位，晚上车辆停满消防通道，建议统筹规划建设立体停车场。",
+        "",
+        "",
+        False,
+        "to_suggestion",
+    ),
+    (
+        "deputy_a_city",
+        4,
+        Op.Kind.OPINION,
+        Op.Category.EDUCATION,
+        "",
+        "孩子就读学校的课后延时服务收费标准不透明，各校差别很大，希望市教育局统一规范。",
+        "韩女士",
+        "13955513456",
+        True,
+        "city_unit",
+    ),
+    (
+        "deputy_a_city",
+        25,
+        Op.Kind.OPINION,
+        Op.Category.HOUSING,
+        "东湖区湖滨街道幸福里小区",
+        "老旧小区改造后外墙保温层脱落，砸坏了楼下的车，物业和施工单位互相推诿。",
+        "",
+        "",
+        False,
+        "city_unit_supervised",
+    ),
+    (
+        "city_chair",
+        15,
+        Op.Kind.OPINION,
+        Op.Category.EDUCATION,
+        "",
+        "希望市里增加中小学心理健康老师的配备，现在一个学校只有一名兼职老师。",
+        "",
+        "",
+        False,
+        "city_unit_answered",
+    ),
+]
+# The other demo deputies' items: (username, days ago, category, content, answered by the deputy)
+OTHERS = [
+    (
+        "leader_a",
+        8,
+        Op.Category.CITY,
+        "湖滨街道代表小组活动室门口的路灯不亮，晚上来参加活动的居民看不清台阶。",
+        True,
+    ),
+    ("leader_a", 2, Op.Category.ELDERLY, "社区助餐点只在工作日开放，希望周末也能给独居老人送餐。", False),
+    (
+        "leader_b",
+        5,
+        Op.Category.RURAL,
+        "岭南村的村道被重型货车压坏了，雨天坑里积水，孩子上学只能绕行。",
+        False,
+    ),
+    ("chair_a", 5, Op.Category.TRAFFIC, "东湖大道与滨江路路口左转车道太短，早晚高峰排队很长。", False),
+    ("chair_b", 7, Op.Category.ENVIRONMENT, "西岭工业园附近晚上有刺鼻气味，怀疑有企业偷排。", True),
+    (
+        "member_a",
+        6,
+        Op.Category.HEALTH,
+        "社区医院的慢性病长处方政策执行不到位，老人每月都要跑一趟开药。",
+        False,
+    ),
+    ("member_b", 10, Op.Category.JOBS, "岭南街道的零工市场没有遮阳棚，夏天等活的工人很辛苦。", True),
+    ("city_chair", 3, Op.Category.MARKET, "部分药店医保卡购药价格比现金购买还贵，希望查一查。", False),
+    ("city_member_a", 11, Op.Category.TRAFFIC, "地铁站出入口到公交站距离太远，换乘很不方便。", True),
+    ("city_member_b", 4, Op.Category.EDUCATION, "希望市图书馆延长周末开放时间，方便学生自习。", False),
+    ("city_member_c", 2, Op.Category.CITY, "南港区部分路段井盖与路面不平，车辆经过噪音很大。", False),
+]
+PASS_NOTE = "请联络站协调区城管局尽快修补，并回电群众。"
+MEETING_NOTE = "请带上小区业主的意见汇总。"
+SUPERVISE_NOTE = "已超过答复期限，请于本周内答复群众并报送处理情况。"
+UNIT_ANSWER = (
+    "您好，市教育局已将心理健康教师配备纳入今年工作计划，下学期起每所中小学至少配备一名专职心理健康教师。"
+)
+
+
+def _code_of(mandate: Mandate) -> ContactCode:
+    return ContactCode.objects.get(mandate=mandate, revoked_at=None)
+
+
+def _unit(name: str) -> Unit:
+    return Unit.objects.get(name=name)
+
+
+def _build_the_loop(
+    targets, station: Station, station_staff: User, deputy_a: User, a_district, now
+) -> list[int]:
+    """The steps beyond the deputy's own answer (see the module's docstring); the items made."""
+    if Opinion.objects.filter(content=LOOP[0][5]).exists():  # built twice into one database
+        return []
+    staff_a, city_staff = _account("staff_a"), _account("city_staff")
+    # deputy_a sits at station_a's station (进家入站), so it can meet citizens there and pass items to its staff.
+    if not station.assignments.filter(mandate=a_district).exists():
+        station_assign_deputy(actor=staff_a, station=station, mandate=a_district)
+    made: list[int] = []
+    for i, (who, days, kind, category, place, content, name, phone, callback, what) in enumerate(LOOP):
+        code = targets[who][0] if who in targets else _code_of(_mandate_of(who))
+        opinion = opinion_submit(
+            code=code,
+            kind=kind,
+            category=category,
+            content=content,
+            consent=True,
+            place=place,
+            citizen_name=name,
+            phone=phone,
+            wants_callback=callback,
+            client=Client(ip_hash=f"demo-loop-{i}"),
+            now=now - dt.timedelta(days=days, hours=i % 5),
+        ).opinion
+        if what in ("passed", "station_assigns"):
+            opinion_acknowledge(actor=deputy_a, opinion=opinion)
+            opinion_pass_to_station(actor=deputy_a, opinion=opinion, station=station, note=PASS_NOTE)
+        if what == "station_assigns":
+            opinion_set_tags(actor=station_staff, opinion=opinion, names=["夜市管理", "环境卫生"])
+            opinion_assign_unit(
+                actor=station_staff,
+                opinion=opinion,
+                unit=_unit("东湖区城市管理局"),
+                note="请督促夜市摊主清理路面油污。",
+            )
+        elif what == "meeting":
+            opinion_propose_meeting(
+                actor=deputy_a,
+                opinion=opinion,
+                at=timezone.make_aware(
+                    dt.datetime.combine(timezone.localdate(now) + dt.timedelta(days=7), dt.time(9, 30))
+                ),
+                station=station,
+                note=MEETING_NOTE,
+            )
+        elif what == "urgent":
+            opinion_set_urgent(actor=deputy_a, opinion=opinion, urgent=True)
+        elif what == "to_suggestion":
+            draft = suggestion_draft_of(opinion)
+            opinion_to_suggestion(actor=deputy_a, opinion=opinion, mandate=a_district, **draft)
+        elif what.startswith("city_unit"):
+            opinion_acknowledge(actor=city_staff, opinion=opinion)
+            unit = _unit("示范市住房和城乡建设局" if what == "city_unit_supervised" else "示范市教育局")
+            opinion_set_tags(actor=city_staff, opinion=opinion, names=[opinion.get_category_display()])
+            opinion_assign_unit(actor=city_staff, opinion=opinion, unit=unit)
+            if what == "city_unit_supervised":
+                opinion_supervise(actor=city_staff, opinion=opinion, note=SUPERVISE_NOTE)
+            elif what == "city_unit_answered":
+                opinion_unit_reply(actor=_account("handler_a"), opinion=opinion, body=UNIT_ANSWER)
+        made.append(opinion.pk)
+    made += _others(now)
+    made += _entered(station, station_staff, city_staff, a_district, now)
+    return made
+
+
+def _mandate_of(username: str) -> Mandate:
+    """The demo account's serving mandate (the highest level first: a chair's city mandate)."""
+    return (
+        Mandate.objects.current()
+        .filter(person__account__username=username)
+        .order_by("congress__path", "pk")
+        .first()
+    )
+
+
+def _others(now) -> list[int]:
+    made = []
+    for i, (username, days, category, content, answered) in enumerate(OTHERS):
+        deputy = _account(username)
+        opinion = opinion_submit(
+            code=_code_of(_mandate_of(username)),
+            kind=Op.Kind.OPINION,
+            category=category,
+            content=content,
+            consent=True,
+            client=Client(ip_hash=f"demo-other-{i}"),
+            now=now - dt.timedelta(days=days, hours=i % 4),
+        ).opinion
+        if answered:
+            opinion_reply(actor=deputy, opinion=opinion, body=ANSWER.format(what="已请有关部门核实处理"))
+        made.append(opinion.pk)
+    return made
+
+
+def _entered(station: Station, station_staff: User, city_staff: User, a_district, now) -> list[int]:
+    """Opinions given in person: at station_a's reception day for deputy_a, and by letter to the city's office."""
+    today = timezone.localdate(now)
+    at_reception = opinion_enter(
+        actor=station_staff,
+        station=station,
+        mandate=a_district,
+        source=Opinion.Source.RECEPTION,
+        kind=Op.Kind.OPINION,
+        category=Op.Category.ELDERLY,
+        content="接待日居民反映：湖滨社区老年活动中心的空调坏了一个多月，夏天没法开展活动。",
+        consent=True,
+        citizen_name="蒋阿姨",
+        phone="13955514567",
+        wants_callback=True,
+        received_on=today - dt.timedelta(days=2),
+    ).opinion
+    by_letter = opinion_enter(
+        actor=city_staff,
+        congress=Congress.objects.get(name="示范市人民代表大会", parent__isnull=True),
+        source=Opinion.Source.STAFF,
+        kind=Op.Kind.OPINION,
+        category=Op.Category.TRAFFIC,
+        content="群众来信反映：市区主干道部分路口行人绿灯时间太短，老人推着轮椅过不去马路。",
+        consent=True,
+        place="东湖大道与人民路路口",
+        received_on=today - dt.timedelta(days=5),
+    ).opinion
+    opinion_acknowledge(actor=city_staff, opinion=by_letter)
+    opinion_set_tags(actor=city_staff, opinion=by_letter, names=["交通信号", "适老化"])
+    return [at_reception.pk, by_letter.pk]

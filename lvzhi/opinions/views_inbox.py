@@ -39,6 +39,7 @@ from .selectors import photo_of
 from .selectors_inbox import has_inbox, inbox_counts, inbox_list, inbox_visible_to
 from .services import handling, inbox
 from .services.handling import ANSWER_MAX, default_signature
+from .services.triage import office_role
 from .workflow import State, Step, target_state
 
 PER_PAGE = 30
@@ -207,6 +208,9 @@ def _render_item(request, opinion: Opinion, *, status: int = 200, **bound):
         actions["pass"] = bound.get("pass") or PassForm(stations=stations)
     if role == Role.DEPUTY and _may(opinion, Step.TO_SUGGESTION, role):
         actions["suggestion"] = current_mandates(user=user).exists()
+    if role == Role.STATION_STAFF and _may(opinion, Step.ASSIGN_UNIT, office_role(user, opinion)):
+        # 交办 is the triage page's step (the units, the due date, supervision): the station's staff go there.
+        actions["assign"] = True
     if _may(opinion, Step.SOLVE, role):
         actions["solve"] = bound.get("solve") or SolveForm()
     if _may(opinion, Step.CLOSE, role):
@@ -234,6 +238,8 @@ def _render_item(request, opinion: Opinion, *, status: int = 200, **bound):
         and opinion.ack_due_on is not None
         and opinion.ack_due_on < timezone.localdate(),
         "is_open": opinion.state not in (State.SOLVED, State.CLOSED, State.RATED),
+        # Station staff also work the item on the triage page (tags, the unit, supervision).
+        "triage": role == Role.STATION_STAFF,
     }
     response = render(request, "opinions/inbox/item.html", context, status=status)
     response["Referrer-Policy"] = "same-origin"

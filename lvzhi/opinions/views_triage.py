@@ -179,7 +179,9 @@ def unit_list(request):
 
 
 # --- one item --------------------------------------------------------------------------------------------
-def _detail_context(request, opinion: Opinion, *, bound: dict | None = None, revealed=None) -> dict:
+def _detail_context(
+    request, opinion: Opinion, *, bound: dict | None = None, revealed=None, open_assign: bool = False
+) -> dict:
     user = request.user
     today = timezone.localdate()
     office = service.office_role(user, opinion)
@@ -205,6 +207,7 @@ def _detail_context(request, opinion: Opinion, *, bound: dict | None = None, rev
         "office": office,
         "unit_handler": unit_handler,
         "purged": opinion.personal_data_purged_at is not None,
+        "open_assign": open_assign,
     }
     if office and not ctx["purged"] and (opinion.citizen_name or opinion.phone) and revealed is None:
         ctx["may_reveal"] = True
@@ -239,7 +242,8 @@ def _render_detail(request, opinion: Opinion, *, status: int = 200, **kwargs):
 
 @login_required
 def detail(request, pk: int):
-    return _render_detail(request, _opinion(request, pk))
+    # ?open=assign: arriving from the inbox's "assign to a unit", that form is shown open (no script needed).
+    return _render_detail(request, _opinion(request, pk), open_assign=request.GET.get("open") == "assign")
 
 
 @login_required
