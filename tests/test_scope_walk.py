@@ -48,6 +48,7 @@ from lvzhi.org.models import (
     User,
 )
 from lvzhi.org.tokens import token_create, token_list_of
+from lvzhi.performance.archive import archive_mandates_visible_to
 from lvzhi.performance.models import Evidence
 from lvzhi.performance.selectors import activities_visible_to, participations_visible_to, rule_sets_visible_to
 from lvzhi.stations.selectors import station_list_visible_to
@@ -148,6 +149,12 @@ KINDS: dict[str, Kind] = {
         lambda u: Evidence.objects.filter(activity__in=activities_visible_to(user=u)), lambda e: e.name
     ),
     "rule_set": Kind(lambda u: rule_sets_visible_to(user=u), lambda r: r.name),
+    # A deputy mandate's performance archive: the deputy's own, the office's and chairs' tree.
+    "archive": Kind(
+        lambda u: archive_mandates_visible_to(user=u),
+        lambda m: m.person.name,
+        lambda m: (m.person.occupation, m.electoral_unit.name if m.electoral_unit_id else ""),
+    ),
 }
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
@@ -179,6 +186,7 @@ SEGMENT_KINDS = {
     "participations": "participation",
     "evidence": "evidence",
     "rules": "rule_set",
+    "archive": "archive",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
@@ -194,6 +202,8 @@ PUBLIC = {"signin", "healthz", "set_language", "api:openapi-json", "api:openapi-
 PUBLIC |= {"portal:list", "portal:detail"}  # the disclosed suggestions (published copies only)
 # The citizen's pages behind a QR code (opinions): no sign-in, each reads one record for one secret.
 PUBLIC |= {"opinions:reach", "opinions:lookup", "opinions:status", "opinions:thanks", "opinions:photo"}
+# A deputy's public archive page: no sign-in, found by its random key only (the public parts).
+PUBLIC |= {"performance:public_archive"}
 # Not walked signed in: they would end the walker's session (the pages themselves are tested elsewhere).
 SESSION_ENDING = {"signout"}
 

@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
     NavItem(_("Units"), "org:unit_list", frozenset(STAFFISH | {Role.UNIT_HANDLER})),
     NavItem(_("My suggestions"), "suggestions:mine", frozenset({Role.DEPUTY})),
     NavItem(_("My activities"), "performance:mine", frozenset({Role.DEPUTY})),
+    NavItem(_("My archive"), "performance:archive_mine", frozenset({Role.DEPUTY})),
     NavItem(_("My assignments"), "suggestions:unit_assignments", frozenset({Role.UNIT_HANDLER})),
     NavItem(_("My unit's opinions"), "opinion_triage:unit", frozenset({Role.UNIT_HANDLER})),
     NavItem(

@@ -218,6 +218,9 @@ def build_demo_performance() -> int:
     _insert_participations(activities, parts, admin_of)
 
     _through_services(city, kind, today)
+    from .performance_reports import build_demo_reports
+
+    build_demo_reports()
     return Participation.objects.count()
 
 

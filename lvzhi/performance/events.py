@@ -16,6 +16,9 @@ RULE_ITEM_CHANGED = "performance.rule_item_changed"
 RULE_ITEM_REMOVED = "performance.rule_item_removed"
 STAR_RULE_CHANGED = "performance.star_rule_changed"
 EVALUATION_STORED = "performance.evaluation_stored"
+ELECTOR_REPORT_RECORDED = "performance.elector_report_recorded"
+ELECTOR_REPORT_CHANGED = "performance.elector_report_changed"
+PUBLIC_ARCHIVE_CHANGED = "performance.public_archive_changed"
 
 LABELS = {
     ACTIVITY_REGISTERED: _("Activity registered"),
@@ -32,10 +35,15 @@ LABELS = {
     RULE_ITEM_REMOVED: _("Rule removed"),
     STAR_RULE_CHANGED: _("Star rating changed"),
     EVALUATION_STORED: _("Evaluation results stored"),
+    ELECTOR_REPORT_RECORDED: _("Report to the electors recorded"),
+    ELECTOR_REPORT_CHANGED: _("Report to the electors changed"),
+    PUBLIC_ARCHIVE_CHANGED: _("Public archive page shown or hidden"),
 }
 
 STATE_LABELS = {
     "registered": _("Awaiting confirmation"),
     "confirmed": _("Confirmed"),
     "rejected": _("Rejected"),
+    "public_shown": _("Public page shown"),
+    "public_hidden": _("Public page hidden"),
 }

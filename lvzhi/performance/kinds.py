@@ -38,6 +38,9 @@ BUILTIN: dict[str, tuple] = {
     SUGGESTION: (_("Motion or suggestion submitted"), "提出议案建议", False),
 }
 BUILTIN_CODES = tuple(BUILTIN)
+# Built-in kinds left off the public archive page: a suggestion's activity carries the original's title,
+# which the public reads only through its disclosed (redacted) copy.
+NOT_PUBLIC = frozenset({SUGGESTION})
 
 
 def builtin_rows() -> list[dict]:
@@ -52,6 +55,10 @@ def ensure_builtin_kinds() -> None:
     from .models import ActivityKind
 
     have = set(ActivityKind.objects.filter(congress__isnull=True).values_list("code", flat=True))
-    missing = [ActivityKind(**row) for row in builtin_rows() if row["code"] not in have]
+    missing = [
+        ActivityKind(**row, is_public=row["code"] not in NOT_PUBLIC)
+        for row in builtin_rows()
+        if row["code"] not in have
+    ]
     if missing:
         ActivityKind.objects.bulk_create(missing, ignore_conflicts=True)

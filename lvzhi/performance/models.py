@@ -31,6 +31,9 @@ class ActivityKind(models.Model):
     is_recess = models.BooleanField(_("recess activity"), default=False)
     is_builtin = models.BooleanField(default=False, editable=False)
     is_active = models.BooleanField(_("in use"), default=True)
+    # Shown on the deputy's public archive page (confirmed activities only). Kinds the platform records from
+    # other records (suggestions) are not: their titles are the original's, shown publicly only once disclosed.
+    is_public = models.BooleanField(_("shown to the public"), default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
@@ -343,3 +346,69 @@ class EvaluationResult(models.Model):
             )
         ]
         indexes = [models.Index(fields=["congress", "period_start", "met"])]
+
+
+class ElectorReport(models.Model):
+    """A deputy's report to its electors (述职) for one year: the meeting (date, place, electors present) and
+    the electors' evaluation of it (satisfied / basically satisfied / dissatisfied counts), recorded by staff.
+    Recording one counts as the "report to electors" activity, through the sources hook."""
+
+    mandate = models.ForeignKey("org.Mandate", on_delete=models.PROTECT, related_name="elector_reports")
+    # The mandate's congress, for scope and the report rate.
+    congress = models.ForeignKey("org.Congress", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year reported on"))
+    held_on = models.DateField(_("meeting date"))
+    place = models.CharField(_("place"), max_length=120)
+    electors_present = models.PositiveIntegerField(_("electors present"))
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    basic = models.PositiveIntegerField(_("basically satisfied"), default=0)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied"), default=0)
+    notes = models.TextField(_("notes"), blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report to electors")
+        verbose_name_plural = _("reports to electors")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "year"], name="elector_report_once_per_year"),
+            # Those who rated cannot outnumber those present.
+            models.CheckConstraint(
+                condition=Q(
+                    electors_present__gte=F("satisfied") + F("basic") + F("dissatisfied"),
+                ),
+                name="elector_report_ratings_within_present",
+            ),
+        ]
+        indexes = [models.Index(fields=["congress", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.mandate_id} · {self.year}"
+
+    @property
+    def rated(self) -> int:
+        return self.satisfied + self.basic + self.dissatisfied
+
+
+def new_archive_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
+class PublicArchive(models.Model):
+    """The unguessable address of a deputy mandate's public archive page (never its sequential id), made
+    the first time someone who may read the archive opens it; staff can turn the public page off."""
+
+    mandate = models.OneToOneField("org.Mandate", on_delete=models.CASCADE, related_name="public_archive")
+    key = models.CharField(max_length=24, unique=True, default=new_archive_key, editable=False)
+    is_published = models.BooleanField(_("public page shown"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public archive page")
+        verbose_name_plural = _("public archive pages")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_archive, views_figures
 
 app_name = "performance"
 
@@ -22,4 +22,16 @@ urlpatterns = [
     path("rules/<int:pk>/items/remove/", views.rule_item_remove, name="rule_item_remove"),
     path("rules/<int:pk>/stars/", views.star_update, name="star_update"),
     path("shortfall/", views.shortfall_list, name="shortfall"),
+    # The archive (views_archive): a deputy mandate's archive, its draft report, the report meeting.
+    path("archive/", views_archive.archive_mine, name="archive_mine"),
+    path("archive/<int:pk>/", views_archive.archive, name="archive"),
+    path("archive/<int:pk>/report.docx", views_archive.report_docx, name="report_docx"),
+    path("archive/<int:pk>/report.pdf", views_archive.report_pdf, name="report_pdf"),
+    path("archive/<int:pk>/reports/", views_archive.report_record, name="report_record"),
+    path("archive/<int:pk>/public/", views_archive.public_set, name="public_set"),
+    path("public/<str:key>/", views_archive.public_archive, name="public_archive"),
+    path("groups/<int:pk>/log/", views_archive.group_log, name="group_log"),
+    # Figures (views_figures): compliance, stars, report rate; each list and its Excel export.
+    path("figures/", views_figures.figures, name="figures"),
+    path("figures/list/", views_figures.figures_list, name="figures_list"),
 ]
