@@ -482,7 +482,54 @@ def build_demo_opinions() -> int:
         opinion.assigned_at = assigned
         opinion.unit_due_on = unit_due_for(opinion.congress, timezone.localdate(assigned))
         opinion.save(update_fields=["assigned_at", "unit_due_on"])
+    _spread_history(demo)
     return len(made)
+
+
+def _spread_history(demo) -> None:
+    """Date each demo item's history (and its rating) like its fields: the steps ran today, one after the
+    other, but read as the days after the item came in."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from lvzhi.core.models import Event
+    from lvzhi.opinions.models import CitizenRating
+
+    at_field = {
+        "opinion.acknowledge": "acknowledged_at",
+        "opinion.assign_unit": "assigned_at",
+        "opinion.solve": "finished_at",
+        "opinion.close": "finished_at",
+    }
+    opinions = {str(o.pk): o for o in demo}
+    history = Event.objects.filter(
+        target_type=ContentType.objects.get_for_model(Opinion), target_id__in=list(opinions)
+    ).order_by("target_id", "occurred_at", "pk")
+    changed, last = [], {}
+    replies = {
+        o: sorted(OpinionReply.objects.filter(opinion_id=o).values_list("created_at", flat=True))
+        for o in opinions
+    }
+    for event in history:
+        o = opinions[event.target_id]
+        if event.kind in ("opinion.submitted", "opinion.entered"):
+            when = o.created_at
+        elif event.kind in ("opinion.reply", "opinion.arrange_meeting") and replies[event.target_id]:
+            when = replies[event.target_id].pop(0)
+        elif event.kind == "opinion.rate":
+            when = (o.finished_at or o.answered_at or o.created_at) + dt.timedelta(days=1)
+        else:
+            when = getattr(o, at_field.get(event.kind, ""), None) or last.get(
+                o.pk, o.created_at
+            ) + dt.timedelta(hours=1)
+        when = min(max(when, last.get(o.pk, when)), event.occurred_at)
+        last[o.pk] = when
+        event.occurred_at = when
+        changed.append(event)
+    Event.objects.bulk_update(changed, ["occurred_at"])
+    for rating in CitizenRating.objects.filter(opinion__in=demo).select_related("opinion"):
+        o = rating.opinion
+        rating.created_at = (o.finished_at or o.answered_at or o.created_at) + dt.timedelta(days=1)
+        rating.save(update_fields=["created_at"])
 
 
 # --- the rest of the loop -------------------------------------------------------------------------------
@@ -617,6 +664,11 @@ OTHERS = [
     ("city_member_b", 4, Op.Category.EDUCATION, "希望市图书馆延长周末开放时间，方便学生自习。", False),
     ("city_member_c", 2, Op.Category.CITY, "南港区部分路段井盖与路面不平，车辆经过噪音很大。", False),
 ]
+CITY_TAGS = {
+    "city_unit": ["课后服务", "收费"],
+    "city_unit_supervised": ["老旧小区改造"],
+    "city_unit_answered": ["心理健康"],
+}
 PASS_NOTE = "请联络站协调区城管局尽快修补，并回电群众。"
 MEETING_NOTE = "请带上小区业主的意见汇总。"
 SUPERVISE_NOTE = "已超过答复期限，请于本周内答复群众并报送处理情况。"
@@ -688,7 +740,7 @@ def _build_the_loop(
         elif what.startswith("city_unit"):
             opinion_acknowledge(actor=city_staff, opinion=opinion)
             unit = _unit("示范市住房和城乡建设局" if what == "city_unit_supervised" else "示范市教育局")
-            opinion_set_tags(actor=city_staff, opinion=opinion, names=[opinion.get_category_display()])
+            opinion_set_tags(actor=city_staff, opinion=opinion, names=CITY_TAGS[what])
             opinion_assign_unit(actor=city_staff, opinion=opinion, unit=unit)
             if what == "city_unit_supervised":
                 opinion_supervise(actor=city_staff, opinion=opinion, note=SUPERVISE_NOTE)

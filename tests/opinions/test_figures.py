@@ -181,3 +181,19 @@ def test_the_figures_page_takes_a_fixed_number_of_queries(django_assert_max_num_
     client.get(reverse("opinion_figures:index"))  # warm the session and the scope
     with django_assert_max_num_queries(25):
         assert client.get(reverse("opinion_figures:index")).status_code == 200
+
+
+def test_per_district_month_deputy_and_station_each_number_opens_its_list_and_its_export():
+    client = login(user("city_staff"))
+    result = _values(client)
+    for group in ("districts", "months", "deputies", "stations"):
+        rows = getattr(result, group)
+        assert rows, group
+        row = max(rows, key=lambda r: r.values["collected"].numerator)
+        for key in ("collected", "solved"):
+            value = row.values[key]
+            listed = client.get(value.num_url)
+            assert listed.status_code == 200 and listed.context["page"].paginator.count == value.numerator
+            assert listed.context["export_url"] in listed.content.decode().replace("&amp;", "&")
+            exported = _export(client, **dict(listed.context["request"].GET.items()))
+            assert len(exported) == value.numerator, (group, key)
