@@ -19,7 +19,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from lvzhi.org.models import Congress, Mandate, MandateLeave, Term
@@ -138,13 +140,23 @@ def confirmed_counts(
     )
     if mandate_ids is not None:
         qs = qs.filter(mandate_id__in=list(mandate_ids))
-    return {
-        (m, k): n
-        for m, k, n in qs.order_by()
+    grouped = (
+        qs.order_by()
         .values_list("mandate_id", "kind_id")
         .annotate(n=Count("mandate_id"))
         .values_list("mandate_id", "kind_id", "n")
-    }
+    )
+    return {(m, k): n for m, k, n in _raw_rows(grouped)}
+
+
+def _raw_rows(qs: QuerySet) -> list[tuple]:
+    """The rows of a values_list query as the database driver returns them. The counting queries return
+    ~100,000 rows at a province's size, where Django's per-value converters would cost as much again as
+    the query; their columns are plain integers, which need no converting."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 SMALL = 2000  # below this many mandates the counting query names them; above, it filters by congress
@@ -226,73 +238,104 @@ def evaluate(
     )
     if mandate_ids is not None:
         qs = qs.filter(mandate_id__in=mandate_ids)
-    year_counts: dict[tuple[int, int], int] = {}
-    term_counts: dict[tuple[int, int], int] = {}
+    # Counts per mandate: {mandate: {kind: n}} for the year and for the term window.
+    year_by: dict[int, dict[int, int]] = defaultdict(dict)
+    term_by: dict[int, dict[int, int]] = defaultdict(dict)
     grouped = qs.order_by().values_list("mandate_id", "kind_id")
     if terms:
         grouped = grouped.annotate(
             n=Count("mandate_id"), y=Count("mandate_id", filter=Q(date__gte=y_start, date__lte=y_end))
         )
-        for m, k, n, y in grouped.values_list("mandate_id", "kind_id", "n", "y"):
-            term_counts[(m, k)] = n
+        for m, k, n, y in _raw_rows(grouped.values_list("mandate_id", "kind_id", "n", "y")):
+            term_by[m][k] = n
             if y:
-                year_counts[(m, k)] = y
+                year_by[m][k] = y
     else:
-        for m, k, n in grouped.annotate(n=Count("mandate_id")).values_list("mandate_id", "kind_id", "n"):
-            year_counts[(m, k)] = n
+        for m, k, n in _raw_rows(
+            grouped.annotate(n=Count("mandate_id")).values_list("mandate_id", "kind_id", "n")
+        ):
+            year_by[m][k] = n
 
-    year_days = (y_end - y_start).days + 1
+    # Applying the rules is plain Python over those counts. It runs once per deputy and item (60,000
+    # deputies × 6 items at a province's size), so the periods are computed once, a deputy who served the
+    # whole period on no leave skips the day arithmetic, and the rows are built positionally.
+    year_period = (y_start, y_end, (y_end - y_start).days + 1)
+    term_period = {tid: (s, e, (e - s).days + 1) for tid, (s, e) in terms.items()}
+    zeros = repeat(0)
+    empty: dict[int, int] = {}
+    level_only, grassroots_only = RuleItem.Applies.LEVEL, RuleItem.Applies.GRASSROOTS
+    plans = {
+        set_id: [
+            (
+                i.pk,
+                i.name,
+                i.period,
+                i.minimum,
+                i.period == Period.TERM,
+                tuple(i.kind_ids),
+                i.kind_ids[0] if len(i.kind_ids) == 1 else None,
+                i.applies_to,
+                i.level,
+            )
+            for i in items
+        ]
+        for set_id, items in items_by_set.items()
+    }
+    # Per congress: its rule set's id, the items to apply, and its star rating (if any).
+    by_congress = {}
+    for cid in congress_ids:
+        rs, ss = minimum_sets.get(cid), star_sets.get(cid)
+        sr = star_rules.get(ss.pk) if ss else None
+        by_congress[cid] = (
+            rs.pk if rs else None,
+            plans.get(rs.pk, ()) if rs else (),
+            (sr, sr.period == Period.TERM and bool(terms), sr.kind_points) if sr else None,
+        )
+
+    def window(period: tuple, m_start, m_end, own_leaves) -> tuple:
+        start, end, days = period
+        if own_leaves is None and m_start <= start and (m_end is None or m_end >= end):
+            return start, end, days, days
+        return start, end, days, days_served(start, end, m_start, m_end, own_leaves or ())
+
     results: list[DeputyResult] = []
     for mid, cid, term_id, m_start, m_end, grassroots, level in rows:
-        rule_set = minimum_sets.get(cid)
-        result = DeputyResult(mandate_id=mid, congress_id=cid, rule_set_id=rule_set.pk if rule_set else None)
-        own_leaves = leaves.get(mid, ())
-        served_cache: dict[str, tuple] = {}
-
-        def window(
-            period: str,
-            term_id=term_id,
-            m_start=m_start,
-            m_end=m_end,
-            own_leaves=own_leaves,
-            cache=served_cache,
-        ):
-            if period not in cache:
-                if period == Period.TERM and term_id in terms:
-                    start, end = terms[term_id]
-                else:
-                    start, end = y_start, y_end
-                days = year_days if start == y_start and end == y_end else (end - start).days + 1
-                cache[period] = (start, end, days, days_served(start, end, m_start, m_end, own_leaves))
-            return cache[period]
-
-        for item in items_by_set.get(rule_set.pk, ()) if rule_set else ():
-            if item.applies_to == RuleItem.Applies.LEVEL and item.level != level:
+        set_id, items, star = by_congress[cid]
+        result = DeputyResult(mid, cid, set_id)
+        own_leaves = leaves.get(mid)
+        yc, tc = year_by.get(mid, empty), term_by.get(mid, empty)
+        in_year = in_term = None
+        out = result.items
+        for item_id, name, period, minimum, per_term, kind_ids, single, applies, item_level in items:
+            if applies == level_only and item_level != level:
                 continue
-            if item.applies_to == RuleItem.Applies.GRASSROOTS and not grassroots:
+            if applies == grassroots_only and not grassroots:
                 continue
-            start, end, days, served = window(item.period)
-            counts = term_counts if item.period == Period.TERM and terms else year_counts
-            count = sum(counts.get((mid, k), 0) for k in item.kind_ids)
-            result.items.append(
-                ItemResult(
-                    item_id=item.pk,
-                    name=item.name,
-                    period=item.period,
-                    period_start=start,
-                    period_end=end,
-                    count=count,
-                    minimum=item.minimum,
-                    required=required_minimum(item.minimum, served, days),
-                    days_served=served,
-                    days_in_period=days,
-                )
-            )
-        star_set = star_sets.get(cid)
-        sr = star_rules.get(star_set.pk) if star_set else None
-        if sr is not None:
-            counts = term_counts if sr.period == Period.TERM and terms else year_counts
-            result.points = sum(counts.get((mid, k), 0) * p for k, p in sr.kind_points.items())
-            result.stars = sr.stars_for(result.points)
+            if per_term and term_id in term_period:
+                if in_term is None:
+                    in_term = window(term_period[term_id], m_start, m_end, own_leaves)
+                start, end, days, served = in_term
+                counts = tc
+            else:
+                if in_year is None:
+                    in_year = window(year_period, m_start, m_end, own_leaves)
+                start, end, days, served = in_year
+                counts = yc
+            if single is not None:
+                count = counts.get(single, 0)
+            else:
+                count = sum(map(counts.get, kind_ids, zeros)) if counts else 0
+            required = minimum if served >= days else required_minimum(minimum, served, days)
+            out.append(ItemResult(item_id, name, period, start, end, count, minimum, required, served, days))
+        if star is not None:
+            sr, per_term, points = star
+            # A deputy has counts of a few kinds: sum over those rather than over every kind with points.
+            total = 0
+            for k, n in (tc if per_term else yc).items():
+                p = points.get(k)
+                if p:
+                    total += n * p
+            result.points = total
+            result.stars = sr.stars_for(total)
         results.append(result)
     return results

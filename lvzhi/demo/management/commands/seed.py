@@ -45,6 +45,12 @@ class Command(BaseCommand):
             action="store_true",
             help="add a separate generated tree to a database that already holds data",
         )
+        parser.add_argument(
+            "--activities",
+            type=int,
+            default=0,
+            help="performance activities to spread over the deputies, with the 341 311 rules (default 0)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **opts):
@@ -58,6 +64,8 @@ class Command(BaseCommand):
             raise CommandError("--stations cannot be negative.")
         if units is not None and units < 0:
             raise CommandError("--units cannot be negative.")
+        if not 0 <= opts["activities"] <= 100_000_000:
+            raise CommandError("--activities must be from 0 to 100,000,000.")
 
         existing = Congress.objects.count()
         if existing and not opts["append"]:
@@ -93,15 +101,24 @@ class Command(BaseCommand):
             raise CommandError(f"{exc} (lower --units, or raise --deputies).") from None
         planned = time.monotonic() - started
         counts = write_plan(plan, progress=not opts["no_progress"], desc="seed")
+        top = plan.congresses[0]
+        activities = ""
+        if opts["activities"]:
+            from lvzhi.demo.seed_activities import describe, seed_activities
+
+            top_row = Congress.objects.get(name=top.name, parent__isnull=True)
+            written = seed_activities(
+                top=top_row, total=opts["activities"], seed=opts["seed"], progress=not opts["no_progress"]
+            )
+            activities = f" and {describe(written)}"
         elapsed = time.monotonic() - started
 
-        top = plan.congresses[0]
         staff = next((a.username for a in plan.accounts if a.roles), None)
         self.stdout.write(
             f"Seeded {top.name} in {elapsed:.1f} s (planned in {planned:.1f} s): "
             f"{counts['congresses']} congresses, {counts['persons']:,} deputies ({counts['mandates']:,} mandates), "
             f"{counts['groups']:,} groups, {counts['stations']:,} stations, {counts['units']:,} units, "
-            f"{counts['accounts']:,} accounts."
+            f"{counts['accounts']:,} accounts{activities}."
         )
         if staff:
             self.stdout.write(
