@@ -102,6 +102,13 @@ def test_motions_are_not_typed_in_they_are_counted_on_submission(world):
     assert exc.value.code == "kind_recorded_by_platform"
 
 
+def test_a_report_to_the_electors_is_not_typed_in_it_counts_when_its_meeting_is_recorded(world):
+    with pytest.raises(ServiceError) as exc:
+        register(world, kind=kind_by_code(kinds.REPORT))
+    assert exc.value.code == "kind_recorded_by_platform" and "述职会议" in exc.value.message
+    assert not Activity.objects.filter(congress=world.district).exists()
+
+
 def test_no_one_registers_for_another_deputy(world):
     with pytest.raises(ServiceError) as exc:
         register(world, actor=world.b_user, mandate=world.a)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lvzhi.core.audit import record_event
 from lvzhi.core.errors import ServiceError
@@ -30,7 +31,14 @@ from .common import check_date, clean_text, kind_usable, refuse
 
 MAX_FILES = 5
 # Kinds the platform records itself from their source; typing them in would count them twice.
-SOURCE_ONLY = frozenset({kinds.SUGGESTION})
+SOURCE_ONLY = {
+    kinds.SUGGESTION: gettext_lazy(
+        "Motions and suggestions are counted when you submit them; there is no need to register them."
+    ),
+    kinds.REPORT: gettext_lazy(
+        "A report to the electors counts when the office records its meeting; there is no need to register it."
+    ),
+}
 Status = Participation.Status
 
 
@@ -104,11 +112,7 @@ def activity_register(
     mandate = Mandate.objects.select_related("congress").get(pk=mandate.pk)
     kind = _kind(kind, mandate.congress)
     if kind.code in SOURCE_ONLY and kind.is_builtin:
-        raise ServiceError(
-            "kind_recorded_by_platform",
-            _("Motions and suggestions are counted when you submit them; there is no need to register them."),
-            field="kind",
-        )
+        raise ServiceError("kind_recorded_by_platform", str(SOURCE_ONLY[kind.code]), field="kind")
     date = check_date(date)
     if not _serving(mandate, date):
         raise ServiceError(
