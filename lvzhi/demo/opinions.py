@@ -470,23 +470,25 @@ def build_demo_opinions() -> int:
     )
     demo.filter(answered_at__isnull=False).update(answered_at=F("created_at") + dt.timedelta(days=2))
     demo.filter(finished_at__isnull=False).update(finished_at=F("created_at") + dt.timedelta(days=5))
+    for field in ("acknowledged_at", "answered_at", "finished_at"):  # an item of yesterday: not in the future
+        demo.filter(**{f"{field}__gt": now}).update(**{field: now})
     replies = list(OpinionReply.objects.filter(opinion__in=demo).select_related("opinion").order_by("pk"))
     for n, reply in enumerate(replies):
         first = n == 0 or replies[n - 1].opinion_id != reply.opinion_id
-        reply.created_at = reply.opinion.created_at + dt.timedelta(days=2 if first else 5)
+        reply.created_at = min(reply.opinion.created_at + dt.timedelta(days=2 if first else 5), now)
     OpinionReply.objects.bulk_update(replies, ["created_at"])
     # A unit was given the item the day after it came in, with the congress's usual time to answer, so the
     # older ones are overdue by now.
     for opinion in demo.filter(unit__isnull=False).select_related("congress"):
-        assigned = opinion.created_at + dt.timedelta(days=1)
+        assigned = min(opinion.created_at + dt.timedelta(days=1), now)
         opinion.assigned_at = assigned
         opinion.unit_due_on = unit_due_for(opinion.congress, timezone.localdate(assigned))
         opinion.save(update_fields=["assigned_at", "unit_due_on"])
-    _spread_history(demo)
+    _spread_history(demo, now)
     return len(made)
 
 
-def _spread_history(demo) -> None:
+def _spread_history(demo, now) -> None:
     """Date each demo item's history (and its rating) like its fields: the steps ran today, one after the
     other, but read as the days after the item came in."""
     from django.contrib.contenttypes.models import ContentType
@@ -528,7 +530,7 @@ def _spread_history(demo) -> None:
     Event.objects.bulk_update(changed, ["occurred_at"])
     for rating in CitizenRating.objects.filter(opinion__in=demo).select_related("opinion"):
         o = rating.opinion
-        rating.created_at = (o.finished_at or o.answered_at or o.created_at) + dt.timedelta(days=1)
+        rating.created_at = min((o.finished_at or o.answered_at or o.created_at) + dt.timedelta(days=1), now)
         rating.save(update_fields=["created_at"])
 
 
