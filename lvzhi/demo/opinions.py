@@ -489,45 +489,10 @@ def build_demo_opinions() -> int:
 
 
 def _spread_history(demo, now) -> None:
-    """Date each demo item's history (and its rating) like its fields: the steps ran today, one after the
-    other, but read as the days after the item came in."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from lvzhi.core.models import Event
+    """Date each demo item's rating like its fields (the days after the item came in). Its history keeps
+    the times the steps really ran, today: events are never edited, not even by the demo."""
     from lvzhi.opinions.models import CitizenRating
 
-    at_field = {
-        "opinion.acknowledge": "acknowledged_at",
-        "opinion.assign_unit": "assigned_at",
-        "opinion.solve": "finished_at",
-        "opinion.close": "finished_at",
-    }
-    opinions = {str(o.pk): o for o in demo}
-    history = Event.objects.filter(
-        target_type=ContentType.objects.get_for_model(Opinion), target_id__in=list(opinions)
-    ).order_by("target_id", "occurred_at", "pk")
-    changed, last = [], {}
-    replies = {
-        o: sorted(OpinionReply.objects.filter(opinion_id=o).values_list("created_at", flat=True))
-        for o in opinions
-    }
-    for event in history:
-        o = opinions[event.target_id]
-        if event.kind in ("opinion.submitted", "opinion.entered"):
-            when = o.created_at
-        elif event.kind in ("opinion.reply", "opinion.arrange_meeting") and replies[event.target_id]:
-            when = replies[event.target_id].pop(0)
-        elif event.kind == "opinion.rate":
-            when = (o.finished_at or o.answered_at or o.created_at) + dt.timedelta(days=1)
-        else:
-            when = getattr(o, at_field.get(event.kind, ""), None) or last.get(
-                o.pk, o.created_at
-            ) + dt.timedelta(hours=1)
-        when = min(max(when, last.get(o.pk, when)), event.occurred_at)
-        last[o.pk] = when
-        event.occurred_at = when
-        changed.append(event)
-    Event.objects.bulk_update(changed, ["occurred_at"])
     for rating in CitizenRating.objects.filter(opinion__in=demo).select_related("opinion"):
         o = rating.opinion
         rating.created_at = min((o.finished_at or o.answered_at or o.created_at) + dt.timedelta(days=1), now)
