@@ -73,3 +73,37 @@ def phone_required(*, kind: str, wants_callback: bool) -> bool:
     from .models import Opinion
 
     return bool(wants_callback) or kind == Opinion.Kind.MEETING
+
+
+def clean_citizen_fields(
+    *,
+    kind: str,
+    category: str,
+    content: str,
+    place: str,
+    citizen_name: str,
+    preferred_times: str,
+    phone: str,
+    wants_callback: bool,
+    consent: bool,
+    kind_message: str,
+    consent_message: str,
+) -> dict:
+    """What a citizen gives, however it reaches us (the phone page or staff typing it in), checked in the order
+    the form shows it; the two messages differ by who is filling in the form."""
+    from .models import Opinion
+
+    if kind not in Opinion.Kind.values:
+        raise ServiceError("invalid", kind_message, field="kind")
+    if category not in Opinion.Category.values:
+        raise ServiceError("invalid", _("Choose what the matter is about."), field="category")
+    cleaned = {
+        "content": clean_content(content),
+        "place": clean_text(place, field="place", max_length=100),
+        "citizen_name": clean_text(citizen_name, field="citizen_name", max_length=40),
+        "preferred_times": clean_text(preferred_times, field="preferred_times", max_length=200),
+        "phone": clean_phone(phone, required=phone_required(kind=kind, wants_callback=wants_callback)),
+    }
+    if not consent:
+        raise ServiceError("consent_required", consent_message, field="consent")
+    return cleaned

@@ -29,7 +29,7 @@ from lvzhi.org.models import User
 from lvzhi.org.roles import Role
 
 from .. import abuse, events
-from ..checks import clean_content, clean_phone, clean_text, phone_required
+from ..checks import clean_citizen_fields
 from ..deadlines import ack_due_for
 from ..models import ContactCode, Opinion, OpinionPhoto
 from ..photos import EXT_OF, MAX_PHOTOS, check_photo
@@ -127,21 +127,21 @@ def opinion_submit(
     if not code_is_open(code, timezone.localdate(now)):
         raise ServiceError("code_closed", _("This code no longer takes opinions."), status=409)
 
-    if kind not in Opinion.Kind.values:
-        raise ServiceError("invalid", _("Choose what you want to do."), field="kind")
-    if category not in Opinion.Category.values:
-        raise ServiceError("invalid", _("Choose what the matter is about."), field="category")
-    content = clean_content(content)
-    place = clean_text(place, field="place", max_length=100)
-    citizen_name = clean_text(citizen_name, field="citizen_name", max_length=40)
-    preferred_times = clean_text(preferred_times, field="preferred_times", max_length=200)
-    phone = clean_phone(phone, required=phone_required(kind=kind, wants_callback=wants_callback))
-    if not consent:
-        raise ServiceError(
-            "consent_required",
-            _("Please tick the consent box: without it the deputy cannot handle your message."),
-            field="consent",
-        )
+    cleaned = clean_citizen_fields(
+        kind=kind,
+        category=category,
+        content=content,
+        place=place,
+        citizen_name=citizen_name,
+        preferred_times=preferred_times,
+        phone=phone,
+        wants_callback=wants_callback,
+        consent=consent,
+        kind_message=_("Choose what you want to do."),
+        consent_message=_("Please tick the consent box: without it the deputy cannot handle your message."),
+    )
+    content, place, citizen_name = cleaned["content"], cleaned["place"], cleaned["citizen_name"]
+    preferred_times, phone = cleaned["preferred_times"], cleaned["phone"]
     photos = [p for p in photos if p]
     if len(photos) > MAX_PHOTOS:
         raise ServiceError("too_many_photos", _("At most %(n)s photos.") % {"n": MAX_PHOTOS}, field="photo1")

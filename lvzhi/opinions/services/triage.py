@@ -32,7 +32,7 @@ from lvzhi.org.scope import scope_for
 from lvzhi.stations.models import Station
 
 from .. import deadlines, events
-from ..checks import clean_content, clean_phone, clean_text, phone_required
+from ..checks import clean_citizen_fields, clean_text
 from ..models import Opinion, OpinionReply, OpinionTag
 from ..permissions import handling_role
 from ..tokens import follow_key, key_hash, new_salt, next_number
@@ -165,21 +165,21 @@ def opinion_enter(
     target = _entry_target(actor, congress=congress, station=station, mandate=mandate)
     if source not in ENTRY_SOURCES:
         raise ServiceError("invalid", _("Choose where the opinion was given."), field="source")
-    if kind not in Opinion.Kind.values:
-        raise ServiceError("invalid", _("Choose what the citizen wants."), field="kind")
-    if category not in Opinion.Category.values:
-        raise ServiceError("invalid", _("Choose what the matter is about."), field="category")
-    content = clean_content(content)
-    place = clean_text(place, field="place", max_length=100)
-    citizen_name = clean_text(citizen_name, field="citizen_name", max_length=40)
-    preferred_times = clean_text(preferred_times, field="preferred_times", max_length=200)
-    phone = clean_phone(phone, required=phone_required(kind=kind, wants_callback=wants_callback))
-    if not consent:
-        raise ServiceError(
-            "consent_required",
-            _("Confirm that the citizen agreed to the processing of the personal data given."),
-            field="consent",
-        )
+    cleaned = clean_citizen_fields(
+        kind=kind,
+        category=category,
+        content=content,
+        place=place,
+        citizen_name=citizen_name,
+        preferred_times=preferred_times,
+        phone=phone,
+        wants_callback=wants_callback,
+        consent=consent,
+        kind_message=_("Choose what the citizen wants."),
+        consent_message=_("Confirm that the citizen agreed to the processing of the personal data given."),
+    )
+    content, place, citizen_name = cleaned["content"], cleaned["place"], cleaned["citizen_name"]
+    preferred_times, phone = cleaned["preferred_times"], cleaned["phone"]
     received_on = received_on or today
     if received_on > today or received_on < today - dt.timedelta(days=90):
         raise ServiceError(
