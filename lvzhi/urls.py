@@ -21,6 +21,12 @@ urlpatterns = [
     path("stations/", include("lvzhi.stations.urls")),
     path("suggestions/", include("lvzhi.suggestions.urls")),
     path("performance/", include("lvzhi.performance.urls")),
+    path("liaison/", include("lvzhi.liaison.urls")),  # the two contacts (两个联系)
+    path("meetings/", include("lvzhi.meetings.urls")),  # invitations: meetings, inspections, research
+    path("briefings/", include("lvzhi.briefings.urls")),  # keeping deputies informed (知情知政)
+    path("training/", include("lvzhi.training.urls")),
+    path("public/reception/", include("lvzhi.stations.urls_public")),  # calendar of reception days
+    path("public/meetings/", include("lvzhi.meetings.urls_public")),  # citizens apply to observe (旁听)
     path("public/", include("lvzhi.portal.urls")),
     path("opinions/codes/", include("lvzhi.opinions.urls_codes")),  # QR codes and posters to print
     path("opinions/inbox/", include("lvzhi.opinions.urls_inbox")),  # the deputy's and station's inbox

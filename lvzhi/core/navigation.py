@@ -28,6 +28,23 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("Stations"), "stations:list", frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY})),
     NavItem(_("Groups"), "org:group_list", frozenset(STAFFISH | {Role.GROUP_LEADER, Role.DEPUTY})),
+    NavItem(
+        _("Reception days"),
+        "stations:reception_list",
+        frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY}),
+    ),
+    NavItem(
+        _("Contacts with deputies"),
+        "liaison:index",
+        frozenset(STAFFISH | {Role.SC_MEMBER, Role.COMMITTEE_STAFF}),
+    ),
+    NavItem(
+        _("Invitations"),
+        "meetings:list",
+        frozenset(STAFFISH | {Role.DEPUTY, Role.SC_MEMBER, Role.COMMITTEE_STAFF}),
+    ),
+    NavItem(_("Briefings"), "briefings:list", frozenset(STAFFISH | {Role.DEPUTY})),
+    NavItem(_("Training"), "training:list", frozenset(STAFFISH | {Role.DEPUTY})),
     NavItem(_("QR codes"), "opinion_codes:list", frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY})),
     NavItem(_("Citizens' opinions"), "opinion_inbox:list", frozenset({Role.DEPUTY, Role.STATION_STAFF})),
     NavItem(

@@ -90,6 +90,24 @@ def build_demo_city(progress: bool = False) -> dict[str, int]:
     from .performance import build_demo_performance
 
     counts["participations"] = build_demo_performance()
+    from .reception import build_demo_reception
+
+    counts["reception"] = build_demo_reception()
+    from .groups import build_demo_groups
+
+    counts["groups"] = build_demo_groups()
+    from .training import build_demo_training
+
+    counts["training"] = build_demo_training()
+    from .liaison import build_demo_liaison
+
+    counts["liaison"] = build_demo_liaison()
+    from .meetings import build_demo_meetings
+
+    counts["meetings"] = build_demo_meetings()
+    from .briefings import build_demo_briefings
+
+    counts["briefings"] = build_demo_briefings()
     if progress:
         print(
             f"lvzhi demo: 示范市 built in {time.monotonic() - started:.1f} s: "

@@ -21,6 +21,8 @@ GOOD_DEED = "good_deed"
 REPORT = "report"
 GROUP = "group"
 SUGGESTION = "suggestion"
+HEARING = "hearing"
+OPEN_COURT = "open_court"
 
 # code -> (English msgid shown through gettext, the Chinese label stored on the row, recess activity?)
 BUILTIN: dict[str, tuple] = {
@@ -36,6 +38,9 @@ BUILTIN: dict[str, tuple] = {
     REPORT: (_("Report to electors"), "向选民述职", False),
     GROUP: (_("Group activity"), "代表小组活动", True),
     SUGGESTION: (_("Motion or suggestion submitted"), "提出议案建议", False),
+    # Invitations from the standing committee or the "one government, one commission, two courts" (meetings)
+    HEARING: (_("Hearing"), "参加听证会", True),
+    OPEN_COURT: (_("Open court session or open day"), "旁听庭审和开放日活动", True),
 }
 BUILTIN_CODES = tuple(BUILTIN)
 # Built-in kinds left off the public archive page: a suggestion's activity carries the original's title,

@@ -1,0 +1,1 @@
+"""Standing-committee members' and committees' contacts with deputies."""

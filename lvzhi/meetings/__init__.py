@@ -1,0 +1,1 @@
+"""Invitations to meetings, inspections and research; citizens observing."""
