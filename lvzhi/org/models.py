@@ -467,3 +467,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# A group's yearly plan, activities and attendance live in their own module (imported here so they are org's).
+from .models_groups import GroupActivity, GroupAttendance, GroupPlanItem, GroupWorkKind  # noqa: E402,F401
