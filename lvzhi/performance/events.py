@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTIVITY_REGISTERED = "performance.activity_registered"
 ACTIVITY_RECORDED = "performance.activity_recorded"  # by the platform, from its source
+ACTIVITY_UNRECORDED = "performance.activity_unrecorded"  # its source was corrected: no longer counts
 GROUP_ACTIVITY_REGISTERED = "performance.group_activity_registered"
 PARTICIPATION_CONFIRMED = "performance.participation_confirmed"
 PARTICIPATION_REJECTED = "performance.participation_rejected"
@@ -23,6 +24,7 @@ PUBLIC_ARCHIVE_CHANGED = "performance.public_archive_changed"
 LABELS = {
     ACTIVITY_REGISTERED: _("Activity registered"),
     ACTIVITY_RECORDED: _("Activity recorded from its source"),
+    ACTIVITY_UNRECORDED: _("Activity no longer counted: its record was corrected"),
     GROUP_ACTIVITY_REGISTERED: _("Activity registered for its participants"),
     PARTICIPATION_CONFIRMED: _("Activity confirmed"),
     PARTICIPATION_REJECTED: _("Activity rejected"),

@@ -37,8 +37,11 @@ def activity_record_from_source(
     actor=None,
     place: str = "",
     description: str = "",
+    group=None,
 ) -> Participation:
-    """Count `source` as an activity of `kind` for `mandate` on `date`, once; returns the participation."""
+    """Count `source` as an activity of `kind` for `mandate` on `date`, once; returns the participation.
+
+    `group`: the deputy group that held it, so the group's log (performance:group_log) lists it."""
     source_type, source_id = source_key(source)
     existing = Participation.objects.filter(
         source_type=source_type, source_id=source_id, mandate_id=mandate.pk
@@ -59,6 +62,7 @@ def activity_record_from_source(
             "description": description,
             "origin": Activity.Origin.SOURCE,
             "registered_by": actor if getattr(actor, "pk", None) else None,
+            "group": group,
         },
     )
     try:
@@ -86,6 +90,48 @@ def activity_record_from_source(
         payload={"mandate": mandate.pk, "kind": kind.code, "source": f"{source_type}:{source_id}"},
     )
     return participation
+
+
+@transaction.atomic
+def activity_unrecord_from_source(
+    *, source: models.Model, mandate: Mandate, actor=None, note: str = ""
+) -> bool:
+    """Stop counting `source` for `mandate` (its record was corrected: the deputy did not attend after all).
+
+    Only the platform's own participation from that source is removed; the activity stays for the others.
+    Returns whether there was one to remove."""
+    source_type, source_id = source_key(source)
+    participation = (
+        Participation.objects.select_related("activity", "kind")
+        .filter(source_type=source_type, source_id=source_id, mandate_id=mandate.pk)
+        .first()
+    )
+    if participation is None:
+        return False
+    activity = participation.activity
+    participation.delete()
+    record_event(
+        actor=actor,
+        kind=events.ACTIVITY_UNRECORDED,
+        target=activity,
+        congress_id=activity.congress_id,
+        from_state=Participation.Status.CONFIRMED,
+        note=note,
+        payload={
+            "mandate": mandate.pk,
+            "kind": participation.kind.code,
+            "source": f"{source_type}:{source_id}",
+        },
+    )
+    return True
+
+
+def activity_describe_from_source(*, source: models.Model, title: str, place: str = "") -> int:
+    """Keep the title and place of the activities recorded from `source` equal to the source's (edited)."""
+    source_type, source_id = source_key(source)
+    return Activity.objects.filter(source_type=source_type, source_id=source_id).update(
+        title=title[:120], place=place[:120]
+    )
 
 
 # --- the sources wired today: each is called by its own service, inside its transaction --------------------
