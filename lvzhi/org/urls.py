@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accounts, views_import, views_manage, views_tokens
+from . import views, views_accounts, views_groups, views_import, views_manage, views_tokens
 
 app_name = "org"
 urlpatterns = [
@@ -55,6 +55,20 @@ urlpatterns = [
     path("groups/<int:pk>/members/add/", views_manage.group_member_add, name="group_member_add"),
     path("groups/<int:pk>/members/remove/", views_manage.group_member_remove, name="group_member_remove"),
     path("groups/<int:pk>/leader/", views_manage.group_leader, name="group_leader"),
+    # A group's year of work (views_groups): the yearly plan, activities with attendance, exports.
+    path("groups/<int:pk>/plan/new/", views_groups.group_plan_add, name="group_plan_add"),
+    path("groups/<int:pk>/activities/new/", views_groups.group_activity_new, name="group_activity_new"),
+    path("groups/<int:pk>/year.xlsx", views_groups.group_year_export, name="group_year_export"),
+    path("group-plan-items/<int:pk>/edit/", views_groups.plan_item_edit, name="group_plan_item_edit"),
+    path("group-plan-items/<int:pk>/remove/", views_groups.plan_item_remove, name="group_plan_item_remove"),
+    path("group-activities/", views_groups.group_activity_list, name="group_activity_list"),
+    path("group-activities/<int:pk>/", views_groups.group_activity_detail, name="group_activity_detail"),
+    path("group-activities/<int:pk>/edit/", views_groups.group_activity_edit, name="group_activity_edit"),
+    path(
+        "group-activities/<int:pk>/attendance/",
+        views_groups.group_activity_attendance,
+        name="group_activity_attendance",
+    ),
     # Importing rosters from Excel (views_import).
     path("import/", views_import.import_index, name="import_index"),
     path("import/deputies/", views_import.import_deputies, name="import_deputies"),

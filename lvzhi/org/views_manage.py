@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +53,7 @@ from .forms import (
     TermForm,
     UnitForm,
 )
-from .models import CommitteeMembership, CongressSetting, GroupMembership, Mandate
+from .models import CommitteeMembership, CongressSetting, DeputyGroup, Mandate
 from .permissions import can_manage_congress
 from .privacy import mask_mobile, normalise_mobile
 from .refusals import get_managed_or_404, refuse_in_message, refuse_on_form, require_manage_or_403
@@ -825,6 +826,10 @@ def unit_set_active(request, pk: int):
 
 @login_required
 def group_list(request):
+    from . import exports_groups
+    from .selectors_groups import attendance_rate, group_year_counts
+    from .views_groups import year_of
+
     user = request.user
     qs = selectors.group_list_visible_to(user=user).annotate(member_count=Count("memberships"))
     q = clean_query(request.GET.get("q"))
@@ -833,7 +838,32 @@ def group_list(request):
     congress = parse_id(request.GET.get("congress"))
     if congress:
         qs = qs.filter(congress_id=congress)
-    page = Paginator(qs.order_by("congress__path", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in DeputyGroup.Kind.values else ""
+    if kind:
+        qs = qs.filter(kind=kind)
+    year = year_of(request)
+    qs = qs.order_by("congress__path", "name", "pk")
+    if request.GET.get("format") == "xlsx":
+        groups = list(qs[: exports_groups.MAX_ROWS])
+        ids = [g.pk for g in groups]
+        data = exports_groups.groups_workbook(
+            actor=user,
+            groups=groups,
+            counts=group_year_counts(ids, year),
+            rates=attendance_rate(ids, year),
+            year=year,
+            request=request,
+        )
+        response = HttpResponse(data, content_type=exports_groups.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="groups-{year}.xlsx"'
+        return response
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [g.pk for g in page]
+    counts, rates = group_year_counts(ids, year), attendance_rate(ids, year)
+    for g in page:
+        g.year_counts, g.year_rate = counts[g.pk], rates[g.pk]
+    this = timezone.localdate().year
     return render(
         request,
         "org/group_list.html",
@@ -841,6 +871,10 @@ def group_list(request):
             "page": page,
             "q": q,
             "congress": congress,
+            "kind": kind,
+            "kinds": DeputyGroup.Kind.choices,
+            "year": year,
+            "years": list(range(this + 1, this - 5, -1)),
             "congresses": selectors.congress_list_visible_to(user=user),
             "can_create": selectors.congresses_managed_by(user=user).exists(),
         },
@@ -882,20 +916,19 @@ def group_edit(request, pk: int):
 
 @login_required
 def group_detail(request, pk: int):
+    from .selectors_groups import group_year
+    from .services.group_work import can_record_for_group
+    from .views_groups import year_of
+
     user = request.user
     group = get_object_or_404(
         selectors.group_list_visible_to(user=user).annotate(member_count=Count("memberships")), pk=pk
     )
     can_manage = can_manage_congress(user, group.congress_id)
-    # SECURITY: reading a group is not reading its members (a deputy reads their group and themself); list
-    # the members the reader may read, as the API does.
-    members = (
-        GroupMembership.objects.filter(
-            group=group, mandate__in=selectors.mandate_list_visible_to(user=user).values("pk")
-        )
-        .select_related("mandate__person", "mandate__congress")
-        .order_by("mandate__congress__path", "mandate__person__name", "pk")
-    )
+    year = year_of(request)
+    # SECURITY: reading a group is not reading its members (a deputy reads their group and themself); the
+    # year lists the members the reader may read, as the API does, with their attendance.
+    work = group_year(user=user, group=group, year=year)
     q = clean_query(request.GET.get("q"))
     candidates = []
     if can_manage and q:
@@ -906,15 +939,20 @@ def group_detail(request, pk: int):
             .exclude(group_memberships__group=group)
             .order_by("congress__path", "person__name", "pk")[:SEARCH_LIMIT]
         )
+    this = timezone.localdate().year
     return render(
         request,
         "org/group_detail.html",
         {
             "group": group,
-            "members": members,
+            "work": work,
+            "members": work.members,
+            "year": year,
+            "years": list(range(this + 1, this - 5, -1)),
             "leader_readable": group.leader_id is not None
             and selectors.mandate_list_visible_to(user=user).filter(pk=group.leader_id).exists(),
             "can_manage": can_manage,
+            "can_record": can_record_for_group(user, group),
             "q": q,
             "candidates": candidates,
             "events": timeline_for(group)[:30],
