@@ -1,0 +1,1 @@
+"""Writes of the two contacts: one function per step (assignments, contacts, raised opinions)."""
