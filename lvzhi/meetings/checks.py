@@ -87,3 +87,16 @@ def mask_id_number(value: str | None) -> str:
     if len(value) >= 8:
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
     return "*" * len(value)
+
+
+def clean_observer_phone(value: str | None) -> str:
+    from lvzhi.opinions.checks import clean_phone
+    from lvzhi.org.privacy import normalise_mobile
+
+    if not normalise_mobile(str(value or "").replace("＋", "+")):
+        raise ServiceError(
+            "phone_required",
+            _("Enter your mobile number, so the office can tell you the decision."),
+            field="phone",
+        )
+    return clean_phone(value, required=True)

@@ -151,6 +151,13 @@ class AgendaItem(models.Model):
     def congress_id(self) -> int:
         return self.meeting.congress_id
 
+    @property
+    def field_labels(self) -> list[str]:
+        from lvzhi.org.fields import SubjectField
+
+        labels = dict(SubjectField.choices)
+        return [str(labels[f]) for f in self.fields or [] if f in labels]
+
 
 class Invitation(models.Model):
     """One deputy mandate invited to one meeting, and what became of it."""

@@ -125,7 +125,7 @@ def _tell_invited(inv: Invitation) -> None:
                 recipient=user,
                 cause=f"meetings.invited:{inv.pk}:{inv.invited_at:%Y%m%d%H%M%S}",
                 subject=subject,
-                url=reverse("meetings:invitation", args=[inv.pk]),
+                url=reverse("meetings:invitation_detail", args=[inv.pk]),
                 channels=(Channel.INBOX, Channel.SMS),
             )
 
@@ -192,7 +192,7 @@ def invitation_withdraw(*, actor, invitation: Invitation, reason: str = "") -> I
                     recipient=user,
                     cause=f"meetings.withdrawn:{inv.pk}:{timezone.now():%Y%m%d%H%M%S}",
                     subject=subject,
-                    url=reverse("meetings:invitation", args=[inv.pk]),
+                    url=reverse("meetings:invitation_detail", args=[inv.pk]),
                     channels=(Channel.INBOX,),
                 )
     return inv

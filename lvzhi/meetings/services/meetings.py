@@ -269,7 +269,7 @@ def meeting_update(*, actor, meeting: Meeting, data: MeetingData) -> Meeting:
                     recipient=user,
                     cause=f"meetings.changed:{meeting.pk}:{stamp}",
                     subject=subject,
-                    url=reverse("meetings:invitation", args=[inv.pk]) if inv else "",
+                    url=reverse("meetings:invitation_detail", args=[inv.pk]) if inv else "",
                     channels=(Channel.INBOX, Channel.SMS),
                 )
     return meeting

@@ -27,10 +27,9 @@ from lvzhi.core.errors import ServiceError
 from lvzhi.core.events import PERSONAL_DATA_VIEWED
 from lvzhi.core.notifications import notify
 from lvzhi.opinions import abuse
-from lvzhi.opinions.checks import clean_phone
 
 from .. import events
-from ..checks import clean_id_number, clean_name
+from ..checks import clean_id_number, clean_name, clean_observer_phone
 from ..models import Meeting, ObserverApplication
 from ..workflow import APPLICATION_TRANSITIONS, ApplicationState, MeetingState
 from .common import clean_text, in_site_language, require_runner
@@ -122,7 +121,7 @@ def observer_apply(
     day = timezone.localdate(now)
     name = clean_name(name)
     id_number = clean_id_number(id_number, today=day)
-    phone = clean_phone(phone, required=True)
+    phone = clean_observer_phone(phone)
     employer = clean_text(employer, field="employer", max_length=100, required=True)
     reason = clean_text(reason, field="reason", max_length=500)
     if not consent:
@@ -191,7 +190,7 @@ def observer_apply(
                 cause=f"meetings.observer:{application.pk}",
                 subject=_("New application to observe %(title)s (%(number)s)")
                 % {"title": meeting.title, "number": application.number},
-                url=reverse("meetings:application", args=[application.pk]),
+                url=reverse("meetings:application_detail", args=[application.pk]),
             )
     return Applied(application=application, receipt=receipt, duplicate=False)
 
