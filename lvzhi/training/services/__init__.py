@@ -1,0 +1,1 @@
+"""Writes of training: one function per step (classes.py: the class; enrolment.py: enrolment and attendance)."""
