@@ -47,6 +47,7 @@ from lvzhi.org.models import (
     Term,
     User,
 )
+from lvzhi.org.selectors_groups import group_activities_visible_to, group_plan_items_visible_to
 from lvzhi.org.tokens import token_create, token_list_of
 from lvzhi.performance.archive import archive_mandates_visible_to
 from lvzhi.performance.models import Evidence
@@ -55,6 +56,7 @@ from lvzhi.stations.selectors import station_list_visible_to
 from lvzhi.suggestions.models import Attachment, ConsultationItem, Disclosure
 from lvzhi.suggestions.selectors import suggestion_list_visible_to
 from lvzhi.suggestions.selectors_consultation import consultation_list_visible_to
+from lvzhi.training.selectors import classes_visible_to
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +159,11 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
+# Deputy groups' year of work (a plan item, an activity held) and training classes.
+KINDS["group_plan_item"] = Kind(lambda u: group_plan_items_visible_to(user=u), lambda i: i.topic)
+KINDS["group_activity"] = Kind(lambda u: group_activities_visible_to(user=u), lambda a: a.topic)
+KINDS["training_class"] = Kind(lambda u: classes_visible_to(user=u), lambda c: c.title)
+
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
 SEGMENT_KINDS = {
     "congresses": "congress",
@@ -187,6 +194,9 @@ SEGMENT_KINDS = {
     "evidence": "evidence",
     "rules": "rule_set",
     "archive": "archive",
+    "group-plan-items": "group_plan_item",
+    "group-activities": "group_activity",
+    "classes": "training_class",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
