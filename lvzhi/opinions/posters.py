@@ -33,6 +33,8 @@ from .models import ContactCode
 # How many stations a deputy's poster lists, and how many deputies a station's poster names.
 MAX_STATIONS = 2
 MAX_NAMES = 16
+# How many of a station's next reception days a poster lists.
+NEXT_DAYS = 3
 RED = (0.757, 0.118, 0.133)  # the site's --red (#c11e22)
 
 
@@ -81,39 +83,60 @@ def posters_for(codes: Sequence[ContactCode], request=None) -> list[Poster]:
         if name not in names_of[station_id]:
             names_of[station_id].append(name)
     with translation.override(settings.LANGUAGE_CODE):
+        upcoming = _next_days_texts({s.pk for ss in stations_of.values() for s in ss} | set(station_ids))
         return [
-            _poster(c, request, stations_of.get(c.mandate_id, []), names_of.get(c.station_id, []))
+            _poster(c, request, stations_of.get(c.mandate_id, []), names_of.get(c.station_id, []), upcoming)
             for c in codes
         ]
 
 
-def _station_facts(stations: list[Station], *, named: bool = True) -> list[tuple[str, str]]:
+def _next_days_texts(station_ids) -> dict[int, str]:
+    """Each station's next reception days, "12月16日 星期三 9:00–11:30；…" (public facts only), one query."""
+    from lvzhi.stations.selectors_reception import next_reception_days_of_stations
+
+    return {
+        station_id: "；".join(
+            f"{formats.date_format(d.date, 'MONTH_DAY_FORMAT')} {formats.date_format(d.date, 'D')} "
+            f"{d.start_time:%H:%M}–{d.end_time:%H:%M}"
+            for d in days
+        )
+        for station_id, days in next_reception_days_of_stations(station_ids, limit=NEXT_DAYS).items()
+    }
+
+
+def _station_facts(
+    stations: list[Station], upcoming: dict[int, str], *, named: bool = True
+) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
     for station in stations[:MAX_STATIONS]:
         if named:
             facts.append((_("Station"), station.name))
         if station.opening_hours:
             facts.append((_("Reception"), station.opening_hours))
+        if upcoming.get(station.pk):
+            facts.append((_("Next reception days"), upcoming[station.pk]))
         if station.address:
             facts.append((_("Address"), station.address))
     return facts
 
 
-def _poster(code: ContactCode, request, stations: list[Station], names: list[str]) -> Poster:
+def _poster(
+    code: ContactCode, request, stations: list[Station], names: list[str], upcoming: dict[int, str]
+) -> Poster:
     url = code_url(code, request)
     if code.mandate_id:
         congress = code.mandate.congress
         heading = _("Scan to reach your people's deputy")
         name = code.mandate.person.name
         title = _("Deputy to %(congress)s") % {"congress": congress.name}
-        facts = _station_facts(stations)
+        facts = _station_facts(stations, upcoming)
     else:
         station = code.station
         congress = station.congress
         heading = _("Scan to reach the deputies at this station")
         name = station.name
         title = f"{station.get_kind_display()} · {congress.name}"
-        facts = _station_facts([station], named=False)
+        facts = _station_facts([station], upcoming, named=False)
         if station.phone:
             facts.append((_("Phone"), station.phone))
         if names:

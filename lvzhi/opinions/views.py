@@ -61,6 +61,7 @@ def reach(request, token: str):
     if not code_is_open(code):
         return render(request, "opinions/moved.html", {"new": None, "closed": True}, status=410)
     reach_info = whom_you_reach(code)
+    station_times = _station_times(code, reach_info["stations"])
     status = 200
     if request.method == "POST":
         form = OpinionForm(request.POST, request.FILES)
@@ -97,6 +98,7 @@ def reach(request, token: str):
         {
             "code": code,
             "reach": reach_info,
+            "station_times": station_times,
             "form": form,
             "rechoose_photos": request.method == "POST" and form.chose_photos() and bool(form.errors),
             "photo_mb": settings.LVZHI_OPINION_PHOTO_MAX_BYTES // (1024 * 1024),
@@ -105,6 +107,21 @@ def reach(request, token: str):
     )
     abuse.ensure_cookie(request, response)
     return response
+
+
+def _station_times(code, stations) -> list[tuple]:
+    """Each station of the page with its next reception days (public facts only); a station with none planned
+    shows its opening hours instead."""
+    from lvzhi.stations.selectors_reception import next_reception_days
+
+    if code.mandate_id:
+        days = next_reception_days(mandate=code.mandate, limit=3 * max(1, len(stations)))
+    else:
+        days = next_reception_days(station=code.station, limit=3)
+    by_station: dict[int, list] = {}
+    for d in days:
+        by_station.setdefault(d.station_id, []).append(d)
+    return [(s, by_station.get(s.pk, [])[:3]) for s in stations]
 
 
 def _follow_url(request, key: str) -> str:

@@ -29,4 +29,40 @@ def tiles_for(user) -> list[Tile]:
                 urgent=empty > 0,
             )
         )
+    tiles += _reception_tiles(user, s)
+    return tiles
+
+
+def _reception_tiles(user, s) -> list[Tile]:
+    from django.utils import timezone
+
+    from .models import ReceptionAttendance, ReceptionDay
+    from .selectors_reception import stations_managed_for_reception
+
+    today = timezone.localdate()
+    base = reverse("stations:reception_list")
+    tiles = []
+    if s.has(Role.STATION_STAFF) or s.has(Role.STAFF):
+        to_record = ReceptionDay.objects.filter(
+            station__in=stations_managed_for_reception(user=user),
+            status=ReceptionDay.Status.PLANNED,
+            date__lt=today,
+        ).count()
+        section = _("Station staff") if s.has(Role.STATION_STAFF) else _("Deputy-affairs office")
+        tiles.append(
+            Tile(
+                _("Reception days to record"),
+                to_record,
+                base + "?period=past&status=planned",
+                section,
+                urgent=to_record > 0,
+            )
+        )
+    if s.has(Role.DEPUTY) and s.mandate_ids:
+        mine = (
+            ReceptionDay.objects.filter(status=ReceptionDay.Status.PLANNED, date__gte=today)
+            .filter(pk__in=ReceptionAttendance.objects.filter(mandate_id__in=s.mandate_ids).values("day_id"))
+            .count()
+        )
+        tiles.append(Tile(_("My next reception days"), mine, base + "?mine=1", _("Deputy")))
     return tiles

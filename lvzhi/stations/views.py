@@ -28,6 +28,7 @@ from .selectors import (
     station_list_visible_to,
     station_search,
 )
+from .views_reception import station_reception_context
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -83,6 +84,7 @@ def station_detail(request, pk: int):
             "q": q,
             "candidates": candidates,
             "events": timeline_for(station)[:50],
+            **station_reception_context(user=user, station=station),
         },
     )
 

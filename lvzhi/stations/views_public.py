@@ -1,0 +1,60 @@
+"""The public calendar of reception days (/public/reception/): no sign-in, readable on a phone.
+
+It shows the upcoming reception days of every active station (and those cancelled, with the reason), by date,
+filtered by district and station: the station's name, kind and address, the time, the theme and the names of the
+deputies expected. Nothing else: no phone, no record of a held day, no citizen, no account.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from lvzhi.core.params import parse_id
+
+from .selectors_reception import PUBLIC_HORIZON_DAYS, public_calendar, public_calendar_choices, public_days
+
+PAGE_SIZE = 40
+
+
+@require_GET
+def calendar(request):
+    congresses, stations = public_calendar_choices()
+    congress_id = parse_id(request.GET.get("district"))
+    station_id = parse_id(request.GET.get("station"))
+    # Only choices that exist are applied; an unknown id shows everything rather than failing.
+    congress = next((c for c in congresses if c.pk == congress_id), None)
+    station = next((s for s in stations if s.pk == station_id), None)
+    if congress is not None:
+        stations_shown = [s for s in stations if s.congress.path.startswith(congress.path)]
+    else:
+        stations_shown = stations
+    if station is not None and congress is not None and station not in stations_shown:
+        station = None
+    qs = public_calendar(
+        congress_id=congress.pk if congress else None, station_id=station.pk if station else None
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    days = public_days(page.object_list)
+    groups: list[tuple] = []
+    for d in days:
+        if groups and groups[-1][0] == d.date:
+            groups[-1][1].append(d)
+        else:
+            groups.append((d.date, [d]))
+    response = render(
+        request,
+        "stations/public/calendar.html",
+        {
+            "page": page,
+            "groups": groups,
+            "congresses": congresses,
+            "stations": stations_shown,
+            "congress": congress,
+            "station": station,
+            "horizon": PUBLIC_HORIZON_DAYS,
+        },
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
