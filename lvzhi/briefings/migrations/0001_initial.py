@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0004_group_work'),
-        ('stations', '0002_receptionattendance_receptionday_and_more'),
+        ('org', '0002_initial'),
+        ('stations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
