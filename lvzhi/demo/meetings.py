@@ -138,11 +138,11 @@ class Demo:
         )
         with on_day(self.day(created)):
             meeting = meeting_create(actor=office, congress=congress, data=data)
-            for i, (title, presenter, topics) in enumerate(agenda):
-                with on_day(self.day(created), minute=i + 1):
-                    agenda_item_add(
-                        actor=office, meeting=meeting, title=title, presenter=presenter, fields=topics
-                    )
+        for i, (title, presenter, topics) in enumerate(agenda):
+            with on_day(self.day(created), minute=i + 1):
+                agenda_item_add(
+                    actor=office, meeting=meeting, title=title, presenter=presenter, fields=topics
+                )
         self.count += 1
         return meeting
 

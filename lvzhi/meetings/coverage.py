@@ -10,6 +10,7 @@ accepted to a coming meeting), so the office sees who is in hand and who still n
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -23,6 +24,11 @@ from .proposal import taken_part_counts
 from .workflow import State
 
 SHOW_CHOICES = ("uncovered", "covered", "all")
+
+
+def natural_key(text: str) -> list:
+    """第2选区 before 第10选区: runs of digits compare as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text or "")]
 
 
 @dataclass
@@ -80,7 +86,10 @@ def coverage(
         mandates = mandates.filter(electoral_unit=electoral_unit)
     if query:
         mandates = mandates.filter(person__name__contains=query)
-    mandates = list(mandates.order_by("electoral_unit__name", "person__name", "pk"))
+    mandates = sorted(
+        mandates,
+        key=lambda m: (natural_key(m.electoral_unit.name if m.electoral_unit_id else ""), m.person.name, m.pk),
+    )
     counts = taken_part_counts(
         mandate_ids=[m.pk for m in mandates],
         activity_kind=activity_kinds.ATTEND_SC,

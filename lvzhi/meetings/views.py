@@ -31,7 +31,7 @@ from lvzhi.org.refusals import refuse_in_message, refuse_on_form
 from lvzhi.org.scope import scope_for
 
 from . import exports
-from .coverage import SHOW_CHOICES, coverage
+from .coverage import SHOW_CHOICES, coverage, natural_key
 from .forms import (
     AgendaItemForm,
     DeclineForm,
@@ -775,7 +775,7 @@ def coverage_report(request):
     term = next((t for t in terms if t.pk == term_id), None) or next(
         (t for t in terms if t.covers(today)), terms[0] if terms else None
     )
-    units = list(ElectoralUnit.objects.filter(congress=congress).order_by("name"))
+    units = sorted(ElectoralUnit.objects.filter(congress=congress), key=lambda u: natural_key(u.name))
     unit_id = parse_id(request.GET.get("unit"))
     unit = next((u for u in units if u.pk == unit_id), None)
     show = request.GET.get("show", "")

@@ -84,7 +84,8 @@ def invitations_propose(*, actor, meeting: Meeting, mandates: Iterable[Mandate])
             field="mandates",
         )
     existing = {inv.mandate_id: inv for inv in meeting.invitations.select_for_update()}
-    reasons = reasons_for(meeting=meeting, mandate_ids=[m.pk for m in wanted])
+    with in_site_language():  # stored words: in the platform's language, whoever reads them later
+        reasons = reasons_for(meeting=meeting, mandate_ids=[m.pk for m in wanted])
     done: list[Invitation] = []
     now = timezone.now()
     for m in wanted:
