@@ -33,6 +33,7 @@ from django.urls.resolvers import RoutePattern
 
 from lvzhi.core.models import CalendarDay
 from lvzhi.demo.city import DEMO_ACCOUNTS
+from lvzhi.liaison import selectors as liaison
 from lvzhi.opinions.codes import live_codes_visible_to
 from lvzhi.opinions.models import OpinionPhoto
 from lvzhi.opinions.selectors_inbox import inbox_visible_to
@@ -151,6 +152,14 @@ KINDS: dict[str, Kind] = {
         lambda u: Evidence.objects.filter(activity__in=activities_visible_to(user=u)), lambda e: e.name
     ),
     "rule_set": Kind(lambda u: rule_sets_visible_to(user=u), lambda r: r.name),
+    # The two contacts (liaison): a member's or committee's page, assignments, contacts, opinions raised.
+    "liaison_member": Kind(
+        lambda u: liaison.members_visible_to(user=u), lambda p: p.name, lambda p: (p.occupation,)
+    ),
+    "liaison_committee": Kind(lambda u: liaison.committees_visible_to(user=u), lambda c: c.name),
+    "liaison_assignment": Kind(lambda u: liaison.assignments_visible_to(user=u), lambda a: ""),
+    "liaison_contact": Kind(lambda u: liaison.contacts_visible_to(user=u), lambda c: c.topic),
+    "liaison_opinion": Kind(lambda u: liaison.raised_visible_to(user=u), lambda r: r.content[:12]),
     # A deputy mandate's performance archive: the deputy's own, the office's and chairs' tree.
     "archive": Kind(
         lambda u: archive_mandates_visible_to(user=u),
@@ -194,6 +203,11 @@ SEGMENT_KINDS = {
     "evidence": "evidence",
     "rules": "rule_set",
     "archive": "archive",
+    "contact-members": "liaison_member",
+    "contact-committees": "liaison_committee",
+    "contact-assignments": "liaison_assignment",
+    "contact-logs": "liaison_contact",
+    "raised-opinions": "liaison_opinion",
     "group-plan-items": "group_plan_item",
     "group-activities": "group_activity",
     "classes": "training_class",

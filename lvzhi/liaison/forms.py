@@ -98,6 +98,7 @@ class ContactForm(forms.Form):
             key = fixed_contactor.key if fixed_contactor is not None else contactors[0].key
             self.fields["contactor"].initial = key
             self.fields["contactor"].widget = forms.HiddenInput()
+            self.fields["contactor"].required = False  # the page already knows for whom
         self.fields["deputies"].choices = [(m.pk, label) for m, label in deputies]
 
 
@@ -109,7 +110,7 @@ class RaisedForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("About"), required=False)
     mandate = forms.TypedChoiceField(label=_("Raised by"), coerce=int, empty_value=None, required=False)
-    next_step = forms.ChoiceField(label=_("Then"), choices=NEXT_CHOICES, initial=NEXT_KEEP)
+    next_step = forms.ChoiceField(label=_("Then"), choices=NEXT_CHOICES, initial=NEXT_KEEP, required=False)
 
     def __init__(self, *args, deputies=(), required=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +126,7 @@ class RaisedForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["next_step"] = data.get("next_step") or NEXT_KEEP
         if (data.get("content") or "").strip() and not data.get("category"):
             self.add_error("category", _("Choose what the opinion is about."))
         return data
