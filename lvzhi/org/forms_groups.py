@@ -68,8 +68,9 @@ class AttendanceForm(forms.Form):
         choices = GroupAttendance.Status.choices
         for m in self.roster:
             status, note = current.get(m.pk, (GroupAttendance.Status.PRESENT, ""))
+            # Not required: a member left unmarked is absent.
             self.fields[f"att_{m.pk}"] = forms.ChoiceField(
-                label=m.person.name, choices=choices, initial=status, widget=forms.RadioSelect
+                label=m.person.name, choices=choices, initial=status, widget=forms.RadioSelect, required=False
             )
             self.fields[f"note_{m.pk}"] = forms.CharField(
                 label=_("Reason for leave"), max_length=200, required=False, initial=note
