@@ -11,7 +11,7 @@ from lvzhi.opinions.forms_triage import EntryForm
 from .models import NTH_CHOICES, WEEKDAYS, ReceptionException, ReceptionRule
 from .services_reception import CITIZENS_MAX, REASON_MAX, TEXT_MAX, THEME_MAX
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -56,7 +56,13 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-NTH_CHOICES = [(1, _("first")), (2, _("second")), (3, _("third")), (4, _("fourth")), (-1, pgettext_lazy("the n-th weekday", "last"))]
+NTH_CHOICES = [
+    (1, _("first")),
+    (2, _("second")),
+    (3, _("third")),
+    (4, _("fourth")),
+    (-1, pgettext_lazy("the n-th weekday", "last")),
+]
 
 
 class ReceptionRule(models.Model):

@@ -865,11 +865,18 @@ def coverage_stations(request):
     )
 
 
+def _prints_posters_of(user, station: Station) -> bool:
+    s = scope_for(user)
+    return (
+        s.is_admin
+        or station.pk in s.station_ids
+        or any(station.congress.path.startswith(p) for p in s.read_paths)
+    )
+
+
 def station_reception_context(*, user, station: Station) -> dict:
     """What the station page shows of its reception: the rules, the next days, its QR code."""
-    from lvzhi.opinions.codes import live_codes_visible_to, poster_stations_of
-
-    from .selectors_reception import next_reception_days
+    from lvzhi.opinions.codes import live_codes_visible_to
 
     today = timezone.localdate()
     rules = list(station.reception_rules.prefetch_related("deputies__person").order_by("valid_from", "pk"))
@@ -887,10 +894,9 @@ def station_reception_context(*, user, station: Station) -> dict:
     return {
         "rules": [(r, describe_rule(r), r.valid_to is None or r.valid_to >= today) for r in rules],
         "next_days": [(d, d.pk in openable) for d in next_days],
-        "public_next": next_reception_days(station=station),
         "code": code,
-        "can_print_posters": code is not None
-        and poster_stations_of(user=user).filter(pk=station.pk).exists(),
+        # As opinions.codes.poster_stations_of decides, without another query: the staff's tree, the station's own.
+        "can_print_posters": code is not None and _prints_posters_of(user, station),
         "can_manage_reception": can_manage_reception(user, station),
         "this_month": f"{today.year:04d}-{today.month:02d}",
         "public_calendar": reverse("reception_public:calendar") + "?" + urlencode({"station": station.pk}),
