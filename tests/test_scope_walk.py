@@ -31,6 +31,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
+from lvzhi.briefings.selectors import briefings_visible_to
+from lvzhi.briefings.selectors import files_visible_to as briefing_files_visible_to
 from lvzhi.core.models import CalendarDay
 from lvzhi.demo.city import DEMO_ACCOUNTS
 from lvzhi.liaison import selectors as liaison
@@ -172,6 +174,9 @@ KINDS: dict[str, Kind] = {
 KINDS["group_plan_item"] = Kind(lambda u: group_plan_items_visible_to(user=u), lambda i: i.topic)
 KINDS["group_activity"] = Kind(lambda u: group_activities_visible_to(user=u), lambda a: a.topic)
 KINDS["training_class"] = Kind(lambda u: classes_visible_to(user=u), lambda c: c.title)
+# Briefings to deputies: the office's tree in every state, and the published ones a deputy received; their files.
+KINDS["briefing"] = Kind(lambda u: briefings_visible_to(user=u), lambda b: b.title)
+KINDS["briefing_file"] = Kind(lambda u: briefing_files_visible_to(user=u), lambda f: f.name)
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
 SEGMENT_KINDS = {
@@ -211,10 +216,12 @@ SEGMENT_KINDS = {
     "group-plan-items": "group_plan_item",
     "group-activities": "group_activity",
     "classes": "training_class",
+    "briefings": "briefing",
 }
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
 URL_NAME_KINDS: dict[str, str] = {"portal:": "disclosure"}
+URL_NAME_KINDS |= {"briefings:file_download": "briefing_file", "briefings:file_remove": "briefing_file"}
 # Parameters that are not ids, and the value to walk them with.
 PARAM_VALUES = {"year": "2026", "month": "1", "kind": "deputies"}
 # The citizen's pages take secrets, not ids: a code's token, an opinion's follow-up key, a photo's place (1-3).
@@ -308,7 +315,20 @@ def world(settings, tmp_path):
     _attach_files(users)
     _assign_to_units(users)
     _register_activities(users)
+    _write_briefing_files()
     return users
+
+
+def _write_briefing_files() -> None:
+    """The demo briefings' attachments, written again into this MEDIA_ROOT, so their downloads answer."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from lvzhi.briefings.models import BriefingFile
+
+    for name in BriefingFile.objects.values_list("file", flat=True):
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(b"%PDF-1.4\n"))
 
 
 def _register_activities(users) -> None:

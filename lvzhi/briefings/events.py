@@ -1,6 +1,7 @@
 """Event kinds of briefings (recorded through lvzhi.core.audit.record_event) and their words."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CREATED = "briefings.created"
 CHANGED = "briefings.changed"
@@ -24,4 +25,4 @@ LABELS = {
 
 # State codes are shared across apps in the timeline's lookup; suggestions already label "draft" and
 # "withdrawn" with the same words, so only this flow's own state is added here.
-STATE_LABELS = {"published": _("Published")}
+STATE_LABELS = {"published": pgettext_lazy("briefing state", "Published")}

@@ -72,7 +72,7 @@ def office_workbook(*, actor, briefings, request=None) -> bytes:
         _("Issuer's name"),
         _("Congress"),
         _("State"),
-        _("Published"),
+        _("Published on"),
         _("Recipients"),
         _("Read"),
         _("Share read"),
@@ -128,7 +128,7 @@ def mine_workbook(*, actor, receipts, request=None) -> bytes:
         headers=[
             str(_("Title")),
             str(_("Issued by")),
-            str(_("Published")),
+            str(_("Published on")),
             str(_("Read")),
             str(_("Read at")),
         ],

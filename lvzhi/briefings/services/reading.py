@@ -22,9 +22,12 @@ def briefing_open(*, actor, briefing: Briefing) -> Receipt | None:
     it again changes nothing: the first time stays the time it was read.
     """
     s = scope_for(actor)
-    if not s.person_id or briefing.state != State.PUBLISHED:
+    if not s.person_id:
         return None
-    receipt = Receipt.objects.filter(briefing=briefing, person_id=s.person_id).first()
+    # The state as stored, not as the caller's copy says: a withdrawn briefing records nothing.
+    receipt = Receipt.objects.filter(
+        briefing_id=briefing.pk, briefing__state=State.PUBLISHED, person_id=s.person_id
+    ).first()
     if receipt is None or receipt.read_at is not None:
         return receipt
     now = timezone.now()
