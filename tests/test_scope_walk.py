@@ -36,6 +36,12 @@ from lvzhi.briefings.selectors import files_visible_to as briefing_files_visible
 from lvzhi.core.models import CalendarDay
 from lvzhi.demo.city import DEMO_ACCOUNTS
 from lvzhi.liaison import selectors as liaison
+from lvzhi.meetings.selectors import (
+    applications_visible_to,
+    invitations_visible_to,
+    meetings_visible_to,
+    public_meetings,
+)
 from lvzhi.opinions.codes import live_codes_visible_to
 from lvzhi.opinions.models import OpinionPhoto
 from lvzhi.opinions.selectors_inbox import inbox_visible_to
@@ -177,6 +183,12 @@ KINDS["training_class"] = Kind(lambda u: classes_visible_to(user=u), lambda c: c
 # Briefings to deputies: the office's tree in every state, and the published ones a deputy received; their files.
 KINDS["briefing"] = Kind(lambda u: briefings_visible_to(user=u), lambda b: b.title)
 KINDS["briefing_file"] = Kind(lambda u: briefing_files_visible_to(user=u), lambda f: f.name)
+# Invitations (meetings): the activities deputies are invited to, each deputy's invitation, citizens' applications
+# to observe (their URLs are placed by name, in URL_NAME_KINDS); the meetings open to observers are public.
+KINDS["meeting"] = Kind(lambda u: meetings_visible_to(user=u), lambda m: m.title)
+KINDS["invitation"] = Kind(lambda u: invitations_visible_to(user=u), lambda i: i.mandate.person.name)
+KINDS["observer_application"] = Kind(lambda u: applications_visible_to(user=u), lambda a: a.number)
+KINDS["public_meeting"] = Kind(lambda u: public_meetings(), lambda m: m.title, public=True)
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
 SEGMENT_KINDS = {
@@ -222,6 +234,12 @@ SEGMENT_KINDS = {
 # optionally per parameter as "namespace:name#param".
 URL_NAME_KINDS: dict[str, str] = {"portal:": "disclosure"}
 URL_NAME_KINDS |= {"briefings:file_download": "briefing_file", "briefings:file_remove": "briefing_file"}
+URL_NAME_KINDS |= {
+    "meetings:": "meeting",
+    "meetings:invitation_": "invitation",
+    "meetings:application_": "observer_application",
+    "meetings_public:": "public_meeting",
+}
 # Parameters that are not ids, and the value to walk them with.
 PARAM_VALUES = {"year": "2026", "month": "1", "kind": "deputies"}
 # The citizen's pages take secrets, not ids: a code's token, an opinion's follow-up key, a photo's place (1-3).
@@ -235,6 +253,8 @@ PUBLIC |= {"portal:list", "portal:detail"}  # the disclosed suggestions (publish
 PUBLIC |= {"opinions:reach", "opinions:lookup", "opinions:status", "opinions:thanks", "opinions:photo"}
 # A deputy's public archive page: no sign-in, found by its random key only (the public parts).
 PUBLIC |= {"performance:public_archive"}
+# Citizens observing meetings (旁听): the open meetings, the application form, the applicant's receipt (by its secret).
+PUBLIC |= {"meetings_public:list", "meetings_public:detail", "meetings_public:receipt"}
 # Not walked signed in: they would end the walker's session (the pages themselves are tested elsewhere).
 SESSION_ENDING = {"signout"}
 
