@@ -65,7 +65,7 @@ class BulkAssignForm(forms.Form):
 class EndForm(forms.Form):
     end_date = forms.DateField(label=_("Contact ends on"), widget=DateInput(), validators=[within_sane_span])
     note = forms.CharField(
-        label=_("Why (optional)"),
+        label=_("Why it ends (optional)"),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. the member's term on the committee ended")}),
@@ -75,12 +75,12 @@ class EndForm(forms.Form):
 class ContactForm(forms.Form):
     contactor = ContactorField(label=_("Contact by"))
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_sane_span])
-    mode = forms.ChoiceField(label=_("How"), choices=[("", "—"), *Contact.Mode.choices])
+    mode = forms.ChoiceField(label=_("Way of contact"), choices=[("", "—"), *Contact.Mode.choices])
     deputies = forms.TypedMultipleChoiceField(
         label=_("Deputies contacted"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
     topic = forms.CharField(
-        label=_("Topic"),
+        label=_("Contact topic"),
         max_length=100,
         widget=forms.TextInput(
             attrs={"placeholder": _("e.g. 走访了解老旧小区改造进展"), "autocomplete": "off"}

@@ -123,8 +123,8 @@ class Contact(models.Model):
         related_name="liaison_contacts_made",
     )
     date = models.DateField(_("date"))
-    mode = models.CharField(_("how"), max_length=10, choices=Mode.choices)
-    topic = models.CharField(_("topic"), max_length=100)
+    mode = models.CharField(_("way of contact"), max_length=10, choices=Mode.choices)
+    topic = models.CharField(_("contact topic"), max_length=100)
     place = models.CharField(_("place"), max_length=100, blank=True, default="")
     discussed = models.TextField(_("what was discussed"))
     deputies = models.ManyToManyField(

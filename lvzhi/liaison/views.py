@@ -103,6 +103,7 @@ def index(request):
         if query:
             found = [c for c in found if query in c.name]
         rows = summaries(contactors=found)
+        rows.sort(key=lambda r: r.deputies == 0)  # those keeping contact first, each part by name
         if request.GET.get("format") == "xlsx":
             return exports.workbook_response(
                 request=request,
