@@ -121,6 +121,33 @@ def test_a_station_s_batch_is_its_own_poster_then_its_deputies_one_page_each(sta
     assert decode(first) == [page_of(ContactCode.objects.get(station=station, revoked_at=None))]
 
 
+def test_a_poster_lists_the_station_s_next_reception_days(station_a_station, code):
+    """The next planned reception days (stations.selectors_reception.next_reception_days) are printed on the
+    station's poster and on the poster of a deputy entered into it, in the congress's language."""
+    import re
+
+    from django.utils import formats, translation
+
+    from lvzhi.stations.selectors_reception import next_reception_days
+
+    upcoming = next_reception_days(station=station_a_station)
+    assert upcoming, "the demo plans reception days at station_a's station"
+    with translation.override("zh-hans"):
+        first = formats.date_format(upcoming[0].date, "MONTH_DAY_FORMAT")
+    station_code = ContactCode.objects.get(station=station_a_station, revoked_at=None)
+    [text] = pdf_text(
+        as_user("station_a").get(reverse("opinion_codes:poster", args=[station_code.pk])).content
+    )
+    flat = re.sub(r"\s+", "", text)
+    assert "近期接待日" in flat and first in flat
+    assert f"{upcoming[0].start_time:%H:%M}" in flat
+    [deputy_text] = pdf_text(as_user("deputy_a").get(reverse("opinion_codes:poster", args=[code.pk])).content)
+    deputy_days = next_reception_days(mandate=code.mandate)
+    with translation.override("zh-hans"):
+        shown = formats.date_format(deputy_days[0].date, "MONTH_DAY_FORMAT")
+    assert shown in re.sub(r"\s+", "", deputy_text)
+
+
 def test_a_district_batch_holds_its_stations_and_serving_deputies():
     east = Congress.objects.get(name="东湖区人民代表大会")
     client = as_user("staff_a")

@@ -45,6 +45,36 @@ def test_the_page_says_whom_you_reach_and_works_without_javascript(phone_client,
     assert response.cookies.get("lvzhi_citizen")
 
 
+def test_the_page_shows_the_next_reception_days_of_the_deputy_s_stations(phone_client, code):
+    """Instead of a station's opening hours, the next reception days planned there (issue 4's last point)."""
+    from django.utils import formats, translation
+
+    from lvzhi.stations.selectors_reception import next_reception_days
+
+    upcoming = next_reception_days(mandate=code.mandate)
+    assert upcoming, "the demo plans reception days at deputy_a's stations"
+    body = phone_client.get(url(code)).content.decode()
+    with translation.override("zh-hans"):
+        first = formats.date_format(upcoming[0].date, "MONTH_DAY_FORMAT")
+    assert "近期接待日" in body and first in body and f"{upcoming[0].start_time:%H:%M}" in body
+    assert reverse("reception_public:calendar") in body
+
+
+def test_a_station_with_no_planned_day_shows_its_opening_hours(phone_client):
+    from lvzhi.opinions.models import ContactCode
+    from lvzhi.stations.selectors_reception import next_reception_days
+
+    quiet = next(
+        c
+        for c in ContactCode.objects.filter(station__isnull=False, revoked_at=None).exclude(
+            station__opening_hours=""
+        )
+        if not next_reception_days(station=c.station)
+    )
+    body = phone_client.get(url(quiet)).content.decode()
+    assert quiet.station.opening_hours in body and "近期接待日" not in body
+
+
 def test_a_citizen_leaves_an_opinion_and_gets_a_number_and_a_link(
     phone_client, code, deputy_a, sms_outbox, django_capture_on_commit_callbacks
 ):
