@@ -88,7 +88,11 @@ def coverage(
         mandates = mandates.filter(person__name__contains=query)
     mandates = sorted(
         mandates,
-        key=lambda m: (natural_key(m.electoral_unit.name if m.electoral_unit_id else ""), m.person.name, m.pk),
+        key=lambda m: (
+            natural_key(m.electoral_unit.name if m.electoral_unit_id else ""),
+            m.person.name,
+            m.pk,
+        ),
     )
     counts = taken_part_counts(
         mandate_ids=[m.pk for m in mandates],

@@ -19,6 +19,7 @@ SPEECH_RECORDED = "meetings.speech_recorded"
 OBSERVER_APPLIED = "meetings.observer_applied"
 OBSERVER_APPROVED = "meetings.observer_approved"
 OBSERVER_REJECTED = "meetings.observer_rejected"
+OBSERVER_DATA_PURGED = "meetings.observer_data_purged"
 
 LABELS = {
     MEETING_CREATED: _("Invited activity planned"),
@@ -37,6 +38,7 @@ LABELS = {
     OBSERVER_APPLIED: _("Application to observe received"),
     OBSERVER_APPROVED: _("Application to observe approved"),
     OBSERVER_REJECTED: _("Application to observe not approved"),
+    OBSERVER_DATA_PURGED: _("Observer's identity details deleted after the retention time"),
 }
 
 # The words of this app's states in the timeline (core.events.state_label). State codes are shared across

@@ -246,13 +246,17 @@ class ObserverApplication(models.Model):
     client_ip_hash = models.CharField(max_length=64, blank=True, default="")
     client_cookie_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    # Identity details are deleted once the meeting is some time past (services.observers, a daily job).
+    personal_data_purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("observer application")
         verbose_name_plural = _("observer applications")
         ordering = ["meeting", "created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "id_number"], name="observer_once_per_meeting")
+            models.UniqueConstraint(
+                fields=["meeting", "id_number"], condition=~Q(id_number=""), name="observer_once_per_meeting"
+            )
         ]
 
     def __str__(self) -> str:

@@ -151,7 +151,8 @@ def application_reveal(request, pk: int):
             actor=request.user, application=application, request=request
         )
     except ServiceError as exc:
-        raise PermissionDenied(exc.message) from None
+        refuse_in_message(request, exc)
+        return redirect("meetings:application_detail", pk=application.pk)
     return _render_application(request, application, revealed=revealed)
 
 

@@ -254,3 +254,23 @@ def test_the_approved_list_prints_and_exports(world, meeting):
 def test_meeting_days_show_in_the_public_page(world, meeting):
     body = Client().get(f"/public/meetings/{meeting.pk}/").content.decode()
     assert MEETING_DAY.isoformat() in body and "请携带身份证" in body
+
+
+def test_identity_details_are_deleted_after_the_retention_time(world, meeting, time_machine):
+    from lvzhi.meetings.services.observers import observer_personal_data_purge, observer_reveal
+
+    app = apply(meeting).application
+    observer_decide(actor=world.staff, application=app, approve=True)
+    assert observer_personal_data_purge(today=dt.date(2026, 7, 1)) == 0  # 16 days after: kept
+    assert observer_personal_data_purge(today=dt.date(2026, 7, 16)) == 1
+    app.refresh_from_db()
+    assert (app.name, app.id_number, app.phone, app.employer) == ("", "", "", "")
+    assert app.state == "approved" and app.number.startswith("PT") and app.personal_data_purged_at
+    assert Event.objects.filter(kind="meetings.observer_data_purged", target_id=str(app.pk)).exists()
+    assert observer_personal_data_purge(today=dt.date(2026, 7, 17)) == 0  # safe to run twice
+    with pytest.raises(ServiceError) as exc:
+        observer_reveal(actor=world.staff, application=app)
+    assert exc.value.code == "purged"
+    time_machine.move_to(dt.datetime(2026, 7, 16, 10, 0), tick=False)
+    page = client_of(world.staff).get(f"/meetings/applications/{app.pk}/").content.decode()
+    assert "保留期满" in page

@@ -339,7 +339,8 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     for inv in meeting.invitations.filter(state__in=OPEN_STATES):
         before = inv.state
         inv.state = State.WITHDRAWN
-        inv.withdrawn_reason = _("The activity was cancelled.")[:200]
+        with in_site_language():
+            inv.withdrawn_reason = _("The activity was cancelled.")[:200]
         inv.save(update_fields=["state", "withdrawn_reason"])
         record_event(
             actor=actor,
@@ -356,7 +357,8 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     for app in open_apps:
         before = app.state
         app.state = ApplicationState.REJECTED
-        app.decision_note = _("The meeting was cancelled.")
+        with in_site_language():
+            app.decision_note = _("The meeting was cancelled.")
         app.decided_by = actor
         app.decided_at = now
         app.save(update_fields=["state", "decision_note", "decided_by", "decided_at"])
@@ -414,7 +416,8 @@ def meeting_conclude(*, actor, meeting: Meeting) -> Meeting:
     for inv in meeting.invitations.filter(state__in=OPEN_STATES):
         before = inv.state
         if before == State.PROPOSED:
-            inv.state, inv.withdrawn_reason = State.WITHDRAWN, _("Not sent before the activity.")[:200]
+            with in_site_language():
+                inv.state, inv.withdrawn_reason = State.WITHDRAWN, _("Not sent before the activity.")[:200]
             kind = events.INVITATION_WITHDRAWN
         else:
             inv.state = State.ABSENT

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lvzhi.core.audit import record_event, record_security_event
+from lvzhi.core.audit import EventBatch, record_event, record_security_event
 from lvzhi.core.errors import ServiceError
 from lvzhi.core.events import PERSONAL_DATA_VIEWED
 from lvzhi.core.notifications import notify
@@ -256,6 +257,10 @@ def observer_reveal(*, actor, application: ObserverApplication, request=None) ->
     """The applicant's ID card number and mobile in full, for the office running the meeting (to check the
     identity, to call). Each viewing is recorded as a security event naming the fields, never their values."""
     require_runner(actor, application.meeting)
+    if application.personal_data_purged_at is not None:
+        raise ServiceError(
+            "purged", _("The identity details were deleted after the retention time."), status=409
+        )
     record_security_event(
         actor=actor,
         kind=PERSONAL_DATA_VIEWED,
@@ -264,3 +269,48 @@ def observer_reveal(*, actor, application: ObserverApplication, request=None) ->
         payload={"observer_application": application.pk, "fields": ["id_number", "phone"]},
     )
     return {"id_number": application.id_number, "phone": application.phone}
+
+
+# --- retention ----------------------------------------------------------------------------------------
+RETENTION_DAYS = 30  # after the meeting's last day (or its cancellation); settings may say otherwise
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "LVZHI_OBSERVER_RETENTION_DAYS", RETENTION_DAYS))
+
+
+@transaction.atomic
+def observer_personal_data_purge(*, today: dt.date | None = None) -> int:
+    """Delete the identity details (name, ID card number, mobile, employer, reason) of applications whose
+    meeting ended, or was cancelled, more than the retention time ago; the application, its number, state and
+    history stay. Safe to run twice: a purged application is skipped. Returns how many were purged."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=retention_days())
+    cancelled_before = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    due = (
+        ObserverApplication.objects.select_for_update()
+        .filter(personal_data_purged_at__isnull=True)
+        .filter(
+            Q(meeting__ends_on__lt=cutoff)
+            | Q(meeting__state=MeetingState.CANCELLED, meeting__cancelled_at__lt=cancelled_before)
+        )
+        .select_related("meeting")
+    )
+    now = timezone.now()
+    batch = EventBatch()
+    n = 0
+    for app in due:
+        app.name = app.id_number = app.phone = app.employer = app.reason = ""
+        app.personal_data_purged_at = now
+        app.save(
+            update_fields=["name", "id_number", "phone", "employer", "reason", "personal_data_purged_at"]
+        )
+        batch.add(
+            app,
+            events.OBSERVER_DATA_PURGED,
+            congress_id=app.meeting.congress_id,
+            payload={"meeting": app.meeting_id},
+        )
+        n += 1
+    batch.flush()
+    return n
