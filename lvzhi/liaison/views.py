@@ -220,9 +220,8 @@ def mine(request):
     )
     page = Paginator(contacts, 20).get_page(request.GET.get("page"))
     proposals = raised_visible_to(user=user).filter(
-        mandate_id__in=list(s.mandate_ids), state__in=["suggestion_proposed", "noted"]
+        mandate_id__in=list(s.mandate_ids), state="suggestion_proposed"
     )
-    proposals = [r for r in proposals if r.state == "suggestion_proposed"]
     drafted = (
         raised_visible_to(user=user)
         .filter(mandate_id__in=list(s.mandate_ids))

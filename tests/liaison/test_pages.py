@@ -269,3 +269,30 @@ def test_the_demo_has_every_state_and_mode():
     assert Assignment.objects.filter(end_date__isnull=False).exists()
     drafted = RaisedOpinion.objects.get(state=RaisedOpinion.State.DRAFTED)
     assert drafted.suggestion.state == "draft"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "liaison:index",
+        "liaison:assignment_list",
+        "liaison:contact_list",
+        "liaison:raised_list",
+        "liaison:coverage_quiet",
+        "liaison:coverage_minimum",
+        "liaison:coverage_unreached",
+    ],
+)
+def test_lists_read_a_bounded_number_of_queries(name, django_assert_max_num_queries):
+    client = login(user("city_staff"))
+    client.get(reverse(name))  # warm the session and the settings
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse(name), {"status": "all"}).status_code == 200
+
+
+def test_a_member_s_and_a_deputy_s_pages_read_a_bounded_number_of_queries(django_assert_max_num_queries):
+    for username, name in (("member_a", "liaison:index"), ("deputy_a", "liaison:mine")):
+        client = login(user(username))
+        client.get(reverse(name))
+        with django_assert_max_num_queries(40):
+            assert client.get(reverse(name)).status_code == 200
