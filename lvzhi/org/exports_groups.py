@@ -35,7 +35,8 @@ def _rate(value) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def groups_workbook(*, actor, groups, counts, rates, year: int, request=None) -> bytes:
+def groups_workbook(*, actor, groups, year: int, request=None) -> bytes:
+    """`groups` come with selectors_groups.with_year_figures and their `year_rate` set."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -46,10 +47,10 @@ def groups_workbook(*, actor, groups, counts, rates, year: int, request=None) ->
             g.congress.name,
             g.leader.person.name if g.leader_id else "",
             g.member_count,
-            counts[g.pk]["planned"],
-            counts[g.pk]["planned_held"],
-            counts[g.pk]["held"],
-            _rate(rates.get(g.pk)),
+            g.year_planned,
+            g.year_planned_held,
+            g.year_held,
+            _rate(g.year_rate),
         )
         for g in groups
     ]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lvzhi.core.params import clean_query
@@ -204,41 +205,36 @@ def group_year(*, user, group: DeputyGroup, year: int) -> GroupYear:
     return GroupYear(group, year, plan, activities, members, other)
 
 
-def group_year_counts(group_ids: list[int], year: int) -> dict[int, dict[str, int]]:
-    """Per group: planned and held-as-planned items, activities held, in `year` (for the list page)."""
-    out = {pk: {"planned": 0, "planned_held": 0, "held": 0} for pk in group_ids}
-    for row in (
-        GroupPlanItem.objects.filter(group_id__in=group_ids, year=year)
-        .values("group_id")
-        .annotate(n=Count("pk"))
-    ):
-        out[row["group_id"]]["planned"] = row["n"]
-    for row in (
-        GroupPlanItem.objects.filter(group_id__in=group_ids, year=year, activities__isnull=False)
-        .values("group_id")
-        .annotate(n=Count("pk", distinct=True))
-    ):
-        out[row["group_id"]]["planned_held"] = row["n"]
-    for row in (
-        GroupActivity.objects.filter(group_id__in=group_ids, date__year=year)
-        .values("group_id")
-        .annotate(n=Count("pk"))
-    ):
-        out[row["group_id"]]["held"] = row["n"]
-    return out
+def _count_of(qs, column: str = "group_id"):
+    """A subquery counting the rows of `qs` per group (OuterRef("pk"))."""
+    return Coalesce(
+        Subquery(
+            qs.filter(**{column: OuterRef("pk")})
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk", distinct=True))
+            .values("n")
+        ),
+        Value(0),
+        output_field=IntegerField(),
+    )
 
 
-def attendance_rate(group_ids: list[int], year: int) -> dict[int, int | None]:
-    """Per group: members present ÷ (present + absent without leave) over the year's activities, in %."""
-    out: dict[int, int | None] = dict.fromkeys(group_ids)
-    for row in (
-        GroupAttendance.objects.filter(activity__group_id__in=group_ids, activity__date__year=year)
-        .values("activity__group_id")
-        .annotate(
-            p=Count("pk", filter=Q(status=Status.PRESENT)),
-            a=Count("pk", filter=Q(status=Status.ABSENT)),
-        )
-    ):
-        total = row["p"] + row["a"]
-        out[row["activity__group_id"]] = round(100 * row["p"] / total) if total else None
-    return out
+def with_year_figures(qs: QuerySet[DeputyGroup], year: int) -> QuerySet[DeputyGroup]:
+    """Each group's year in its own row (no query per group): planned items, those held, activities held,
+    and members present and absent without leave over the year's activities."""
+    items = GroupPlanItem.objects.filter(year=year)
+    attendance = GroupAttendance.objects.filter(activity__date__year=year)
+    return qs.annotate(
+        year_planned=_count_of(items),
+        year_planned_held=_count_of(items.filter(activities__isnull=False)),
+        year_held=_count_of(GroupActivity.objects.filter(date__year=year)),
+        year_present=_count_of(attendance.filter(status=Status.PRESENT), "activity__group_id"),
+        year_absent=_count_of(attendance.filter(status=Status.ABSENT), "activity__group_id"),
+    )
+
+
+def year_rate(group: DeputyGroup) -> int | None:
+    """Present ÷ (present + absent without leave), in %, from with_year_figures."""
+    expected = group.year_present + group.year_absent
+    return round(100 * group.year_present / expected) if expected else None

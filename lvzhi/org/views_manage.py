@@ -827,7 +827,7 @@ def unit_set_active(request, pk: int):
 @login_required
 def group_list(request):
     from . import exports_groups
-    from .selectors_groups import attendance_rate, group_year_counts
+    from .selectors_groups import with_year_figures, year_rate
     from .views_groups import year_of
 
     user = request.user
@@ -843,26 +843,18 @@ def group_list(request):
     if kind:
         qs = qs.filter(kind=kind)
     year = year_of(request)
-    qs = qs.order_by("congress__path", "name", "pk")
+    qs = with_year_figures(qs, year).order_by("congress__path", "name", "pk")
     if request.GET.get("format") == "xlsx":
         groups = list(qs[: exports_groups.MAX_ROWS])
-        ids = [g.pk for g in groups]
-        data = exports_groups.groups_workbook(
-            actor=user,
-            groups=groups,
-            counts=group_year_counts(ids, year),
-            rates=attendance_rate(ids, year),
-            year=year,
-            request=request,
-        )
+        for g in groups:
+            g.year_rate = year_rate(g)
+        data = exports_groups.groups_workbook(actor=user, groups=groups, year=year, request=request)
         response = HttpResponse(data, content_type=exports_groups.XLSX)
         response["Content-Disposition"] = f'attachment; filename="groups-{year}.xlsx"'
         return response
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = [g.pk for g in page]
-    counts, rates = group_year_counts(ids, year), attendance_rate(ids, year)
     for g in page:
-        g.year_counts, g.year_rate = counts[g.pk], rates[g.pk]
+        g.year_rate = year_rate(g)
     this = timezone.localdate().year
     return render(
         request,
