@@ -296,3 +296,19 @@ def test_a_member_s_and_a_deputy_s_pages_read_a_bounded_number_of_queries(django
         client.get(reverse(name))
         with django_assert_max_num_queries(40):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_home_tiles_lead_each_role_to_its_part():
+    from lvzhi.liaison.home import tiles_for
+
+    deputy = {t.url for t in tiles_for(user("deputy_a"))}
+    assert reverse("liaison:mine") in deputy
+    member = tiles_for(user("member_a"))
+    assert any(t.url == reverse("liaison:index") and t.count for t in member)
+    office = [t for t in tiles_for(user("staff_a")) if "awaiting_entry" in t.url]
+    assert (
+        office
+        and office[0].count
+        == RaisedOpinion.objects.filter(congress__name="东湖区人民代表大会", state="awaiting_entry").count()
+    )
+    assert tiles_for(user("handler_a")) == []
