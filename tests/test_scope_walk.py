@@ -188,7 +188,9 @@ KINDS["briefing_file"] = Kind(lambda u: briefing_files_visible_to(user=u), lambd
 KINDS["meeting"] = Kind(lambda u: meetings_visible_to(user=u), lambda m: m.title)
 KINDS["invitation"] = Kind(lambda u: invitations_visible_to(user=u), lambda i: i.mandate.person.name)
 KINDS["observer_application"] = Kind(lambda u: applications_visible_to(user=u), lambda a: a.number)
-KINDS["public_meeting"] = Kind(lambda u: public_meetings(), lambda m: m.title, public=True)
+KINDS["public_meeting"] = Kind(
+    lambda u: public_meetings(), lambda m: m.title, lambda m: (m.congress.name, m.host_name), public=True
+)
 
 # The URL segment just before an id parameter names the model ("deputies/<int:pk>/edit/" → mandate).
 SEGMENT_KINDS = {
