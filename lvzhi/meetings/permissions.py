@@ -34,8 +34,3 @@ def is_office_reader(user) -> bool:
     s = scope_for(user)
     return s.is_admin or bool(s.read_paths or s.member_congress_ids or s.committee_ids)
 
-
-def is_staffish(user) -> bool:
-    """Reads the coverage report of a congress tree: its staff and chairs (and administrators)."""
-    s = scope_for(user)
-    return s.is_admin or bool(s.read_paths)

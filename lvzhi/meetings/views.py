@@ -41,7 +41,7 @@ from .forms import (
     SpeechForm,
 )
 from .models import Invitation, Meeting
-from .permissions import can_run, is_office_reader, is_staffish
+from .permissions import can_run, is_office_reader
 from .proposal import propose
 from .selectors import (
     congresses_read_by,
@@ -759,8 +759,10 @@ def mine(request):
 def coverage_report(request):
     """Every grassroots deputy attends a standing-committee meeting at least once per term: who has not yet."""
     user = request.user
-    if not is_staffish(user):
+    if not is_office_reader(user):
         raise PermissionDenied
+    # SECURITY: the congresses whose deputies the reader may list (staff and chairs their tree, a member
+    # or a committee's staff their congress); any other id falls back to the first of these.
     congresses = list(congresses_read_by(user=user).filter(has_standing_committee=True).order_by("path"))
     if not congresses:
         raise PermissionDenied

@@ -24,12 +24,11 @@ from lvzhi.core.errors import ServiceError
 from lvzhi.core.params import clean_query, parse_id
 from lvzhi.org.privacy import mask_mobile, mask_name
 from lvzhi.org.refusals import refuse_in_message, refuse_on_form
-from lvzhi.org.scope import scope_for
 
 from . import exports
 from .checks import mask_id_number
 from .forms import DecisionForm
-from .permissions import can_run
+from .permissions import can_run, is_office_reader
 from .printing import approved_lines, observers_pdf
 from .selectors import applications_visible_to, meetings_read_as_office
 from .services import observers as observer_services
@@ -52,8 +51,7 @@ def _shown(application, runner: bool) -> dict:
 @login_required
 def application_list(request):
     user = request.user
-    s = scope_for(user)
-    if not (s.is_admin or s.read_paths or s.committee_ids):
+    if not is_office_reader(user):
         raise PermissionDenied
     qs = applications_visible_to(user=user)
     meeting = None
