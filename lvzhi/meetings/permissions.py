@@ -33,4 +33,3 @@ def is_office_reader(user) -> bool:
     """Reads meetings as an office (staff, chairs, members, committee staff), not only as an invitee."""
     s = scope_for(user)
     return s.is_admin or bool(s.read_paths or s.member_congress_ids or s.committee_ids)
-
