@@ -83,7 +83,10 @@ class ContactForm(forms.Form):
         label=_("Contact topic"),
         max_length=100,
         widget=forms.TextInput(
-            attrs={"placeholder": _("e.g. 走访了解老旧小区改造进展"), "autocomplete": "off"}
+            attrs={
+                "placeholder": _("e.g. a talk with the deputy about parking near the school"),
+                "autocomplete": "off",
+            }
         ),
     )
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
