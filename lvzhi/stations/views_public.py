@@ -43,7 +43,7 @@ def calendar(request):
             groups[-1][1].append(d)
         else:
             groups.append((d.date, [d]))
-    response = render(
+    return render(
         request,
         "stations/public/calendar.html",
         {
@@ -56,5 +56,3 @@ def calendar(request):
             "horizon": PUBLIC_HORIZON_DAYS,
         },
     )
-    response["Cache-Control"] = "public, max-age=300"
-    return response

@@ -586,6 +586,7 @@ def station_month(request, pk: int):
         {
             "station": station,
             "days": [(d, d.pk in openable) for d in days],
+            "openable": openable,
             "weeks": weeks,
             "month": f"{year:04d}-{month:02d}",
             "month_label": _month_label(year, month),
