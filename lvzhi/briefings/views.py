@@ -24,7 +24,7 @@ from lvzhi.org.refusals import get_managed_or_404, refuse_in_message, refuse_on_
 from lvzhi.org.scope import scope_for
 from lvzhi.performance.selectors import congresses_read_by, congresses_run_by
 
-from . import exports, recipients
+from . import events, exports, recipients
 from .forms import BriefingForm, FileForm, WithdrawForm, initial_of
 from .models import Briefing, BriefingFile
 from .permissions import can_manage, is_office_reader, reads_as_office
@@ -201,7 +201,8 @@ def _render_office(
         "files": briefing.files.all(),
         "targets": briefing.targets.select_related("congress", "group__congress", "station__congress"),
         "manage": manage,
-        "events": timeline_for(briefing),
+        # Each deputy's opening is in the audit log; the page's history keeps to the office's steps.
+        "events": timeline_for(briefing).exclude(kind=events.READ),
     }
     if briefing.state == State.DRAFT:
         if manage:

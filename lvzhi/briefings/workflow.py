@@ -14,7 +14,10 @@ from django.utils.translation import pgettext_lazy
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")  # being written; only the office sees it
-    PUBLISHED = "published", pgettext_lazy("briefing state", "Published")  # sent to its recipients, who read it
+    PUBLISHED = (
+        "published",
+        pgettext_lazy("briefing state", "Published"),
+    )  # sent to its recipients, who read it
     WITHDRAWN = "withdrawn", _("Withdrawn")  # taken back with a reason; deputies no longer see it
 
 

@@ -267,3 +267,15 @@ def test_only_the_office_and_deputies_open_the_list():
     assert client_of("station_a").get(reverse("briefings:list")).status_code == 403
     assert client_of("handler_a").get(reverse("briefings:new")).status_code == 403
     assert client_of("deputy_a").get(reverse("briefings:new")).status_code == 403
+
+
+def test_the_lists_read_with_a_fixed_number_of_queries(django_assert_max_num_queries):
+    staff, deputy = client_of("city_staff"), client_of("deputy_a")
+    b = briefing(ECONOMY)
+    deputy.get(reverse("briefings:mine"))  # warm the session and caches
+    with django_assert_max_num_queries(20):
+        assert staff.get(reverse("briefings:list")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert deputy.get(reverse("briefings:mine")).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert staff.get(detail(b)).status_code == 200
