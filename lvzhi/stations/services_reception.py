@@ -32,6 +32,7 @@ from .models import (
     Station,
 )
 from .permissions import can_manage_reception
+from .reminders import tell_deputies
 from .schedule import month_bounds, month_proposals, rule_dates
 from .selectors_reception import station_deputies_now
 
@@ -629,6 +630,16 @@ def reception_day_update(
         changes["mandates"] = [sorted(had), sorted(wanted)]
     if changes:
         record_event(actor=actor, kind=events.DAY_CHANGED, target=day, payload={"changes": changes})
+    if {"date", "start_time", "end_time"} & set(changes):
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Reception day at %(station)s moved to %(date)s %(start)s–%(end)s") % {
+                "station": day.station.name,
+                "date": day.date.isoformat(),
+                "start": day.start_time.strftime("%H:%M"),
+                "end": day.end_time.strftime("%H:%M"),
+            }
+        when = f"{day.date.isoformat()}T{day.start_time:%H%M}"
+        tell_deputies(day, cause=f"reception:{day.pk}:moved:{when}", subject=subject, sms=True)
     return day
 
 
@@ -657,6 +668,14 @@ def reception_day_cancel(*, actor, day: ReceptionDay, reason: str) -> ReceptionD
         to_state=ReceptionDay.Status.CANCELLED,
         note=reason,
     )
+    if day.date >= timezone.localdate():
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Reception day at %(station)s on %(date)s is cancelled: %(reason)s") % {
+                "station": day.station.name,
+                "date": day.date.isoformat(),
+                "reason": reason,
+            }
+        tell_deputies(day, cause=f"reception:{day.pk}:cancelled", subject=subject, sms=True)
     return day
 
 

@@ -566,3 +566,40 @@ def test_next_reception_days_for_a_station_and_for_a_deputy_through_its_stations
 def test_parse_month_refuses_odd_values():
     assert parse_month("2026-11") == (2026, 11) and parse_month("2026-1") == (2026, 1)
     assert [parse_month(v) for v in ("", "2026-13", "²²²²-11", "9999-12", "2026/11", None)] == [None] * 6
+
+
+# --- telling the deputies -------------------------------------------------------------------------------
+def test_deputies_are_reminded_three_days_ahead_once_and_told_of_a_cancellation(station, sms_outbox):
+    from lvzhi.core.models import Notification
+    from lvzhi.org.models import User as Account
+    from lvzhi.stations.reminders import remind_upcoming
+
+    today = timezone.localdate()
+    m = deputies_of(station)[0]
+    account = Account.objects.create(username="recv_deputy", person=m.person, congress=station.congress)
+    day = svc.reception_day_add(
+        actor=user("staff_a"),
+        station=station,
+        date=today + dt.timedelta(days=2),
+        start_time=T(9),
+        end_time=T(11),
+        deputies=[m],
+    )
+    later = svc.reception_day_add(
+        actor=user("staff_a"),
+        station=station,
+        date=today + dt.timedelta(days=9),
+        start_time=T(9),
+        end_time=T(11),
+        deputies=[m],
+    )
+    remind_upcoming(today=today)
+    remind_upcoming(today=today)
+    mine = Notification.objects.filter(recipient=account)
+    reminders = mine.filter(cause__contains=f"reception:{day.pk}:")
+    assert reminders.filter(channel="inbox").count() == 1 and reminders.filter(channel="sms").count() == 1
+    assert station.name in reminders.first().subject
+    assert not mine.filter(cause__contains=f"reception:{later.pk}:").exists()
+    svc.reception_day_cancel(actor=user("staff_a"), day=later, reason="台风预警")
+    told = mine.filter(cause__contains=f"reception:{later.pk}:cancelled", channel="inbox").get()
+    assert "台风预警" in told.subject and told.url == reverse("stations:reception_day", args=[later.pk])
