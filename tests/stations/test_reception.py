@@ -603,3 +603,28 @@ def test_deputies_are_reminded_three_days_ahead_once_and_told_of_a_cancellation(
     svc.reception_day_cancel(actor=user("staff_a"), day=later, reason="台风预警")
     told = mine.filter(cause__contains=f"reception:{later.pk}:cancelled", channel="inbox").get()
     assert "台风预警" in told.subject and told.url == reverse("stations:reception_day", args=[later.pk])
+
+
+def test_lists_read_a_bounded_number_of_queries(station, django_assert_max_num_queries):
+    """More days (each with deputies) do not mean more queries: the list, the public calendar, a month."""
+    today = timezone.localdate()
+    for i in range(1, 16):
+        svc.reception_day_add(
+            actor=user("staff_a"),
+            station=station,
+            date=today + dt.timedelta(days=i),
+            start_time=T(9),
+            end_time=T(11),
+            deputies=deputies_of(station),
+        )
+    staff = client_of("staff_a")
+    with django_assert_max_num_queries(14):
+        assert staff.get(reverse("stations:reception_list"), {"station": station.pk}).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client_of(None).get(reverse("reception_public:calendar")).status_code == 200
+    month = (today + dt.timedelta(days=15)).strftime("%Y-%m")
+    with django_assert_max_num_queries(22):
+        assert (
+            staff.get(reverse("stations:station_reception", args=[station.pk]), {"month": month}).status_code
+            == 200
+        )
