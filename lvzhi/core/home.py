@@ -19,6 +19,9 @@ PROVIDERS = [
     "lvzhi.opinions.home_staff.tiles_for",
     "lvzhi.opinions.home_staff.unit_tiles_for",
     "lvzhi.opinions.home.tiles_for",
+    "lvzhi.liaison.home.tiles_for",
+    "lvzhi.meetings.home.tiles_for",
+    "lvzhi.briefings.home.tiles_for",
 ]
 
 

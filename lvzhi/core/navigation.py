@@ -43,6 +43,7 @@ NAV: list[NavItem] = [
         "meetings:list",
         frozenset(STAFFISH | {Role.DEPUTY, Role.SC_MEMBER, Role.COMMITTEE_STAFF}),
     ),
+    NavItem(_("My contact members"), "liaison:mine", frozenset({Role.DEPUTY})),
     NavItem(_("Briefings"), "briefings:list", frozenset(STAFFISH | {Role.DEPUTY})),
     NavItem(_("Training"), "training:list", frozenset(STAFFISH | {Role.DEPUTY})),
     NavItem(_("QR codes"), "opinion_codes:list", frozenset(STAFFISH | {Role.STATION_STAFF, Role.DEPUTY})),
