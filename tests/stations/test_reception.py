@@ -628,3 +628,34 @@ def test_lists_read_a_bounded_number_of_queries(station, django_assert_max_num_q
             staff.get(reverse("stations:station_reception", args=[station.pk]), {"month": month}).status_code
             == 200
         )
+
+
+def test_the_rule_form_explains_in_chinese_and_keeps_what_was_typed(station):
+    client = client_of("staff_a", "zh-hans")
+    url = reverse("stations:reception_rule_add", args=[station.pk])
+    data = {
+        "kind": "nth_weekday",
+        "nth": "",
+        "weekday": "2",
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "theme": "我的主题",
+        "valid_from": "2026-01-01",
+        "day_off_policy": "next",
+    }
+    page = client.post(url, data)
+    body = page.content.decode()
+    assert page.status_code == 400 and "请选择当月第几个星期几" in body and "我的主题" in body
+    page = client.post(url, data | {"nth": "2", "end_time": "08:00"})
+    assert page.status_code == 400 and "结束时间须晚于开始时间" in page.content.decode()
+    page = client.post(url, data | {"nth": "2", "start_time": "25:99"})
+    assert page.status_code == 400 and "我的主题" in page.content.decode()
+    assert client.post(url, data | {"nth": "2"}).status_code == 302
+    created = station.reception_rules.get()
+    assert (created.nth, created.weekday, created.theme) == (2, 2, "我的主题")
+    assert events_of("reception.rule_added", station)[0].payload["rule"] == created.pk
+    exception_url = reverse("stations:reception_exception_add", args=[created.pk])
+    refused = client.post(exception_url, {"date": "2026-12-09", "action": "cancel", "reason": ""})
+    assert refused.status_code == 400 and "2026-12-09" in refused.content.decode()
+    assert client_of("station_b").get(url).status_code == 404
+    assert client_of("deputy_a").get(url).status_code in (403, 404)
