@@ -479,8 +479,10 @@ def foreign_records(kind_key: str, viewer: Walk, owner: Walk, limit: int = 1) ->
     if owner.user.person_id and "person" in fields:
         candidates += list(rows.filter(person_id=owner.user.person_id)[:5])
     home = owner.user.congress_id
-    if home and rows.model is Congress:
-        candidates += list(rows.filter(pk=home))
+    if home and rows.model is Congress and rows.filter(pk=home).exists():
+        # The owner's own congress, the one it manages, even where its name is public (public meetings name
+        # it): a congress below it, read but not managed, would make the positive control answer 403.
+        return list(rows.filter(pk=home))[:limit]
     elif home and "congress" in fields:
         candidates += list(rows.filter(congress_id=home)[:20])
     candidates += list(rows[:20])
