@@ -35,27 +35,45 @@ _ADMIN_ACTIONS = {
 }
 
 
-@functools.cache
-def _all_labels(attribute: str = "LABELS") -> dict:
-    labels: dict = {}
+def _event_modules():
     for config in apps.get_app_configs():
         if not config.name.startswith("lvzhi."):
             continue
         for module in ("events", "security_events"):
             name = f"{config.name}.{module}"
             try:
-                found = import_module(name)
+                yield import_module(name)
             except ModuleNotFoundError as exc:
                 if exc.name != name:
                     raise
-                continue
-            labels.update(getattr(found, attribute, {}))
+
+
+@functools.cache
+def _all_labels(attribute: str = "LABELS") -> dict:
+    labels: dict = {}
+    for found in _event_modules():
+        labels.update(getattr(found, attribute, {}))
     return labels
 
 
-def state_label(state: str) -> str:
-    """A workflow state's words, from the apps' `STATE_LABELS`; the code itself when none has it."""
-    label = _all_labels("STATE_LABELS").get(state)
+@functools.cache
+def _state_labels_by_kind() -> dict:
+    """Each event kind → the STATE_LABELS of the module declaring it: apps share state codes ("planned",
+    "accepted"…) with words of their own, so an event's states read in the words of its own app."""
+    by_kind: dict = {}
+    for found in _event_modules():
+        states = getattr(found, "STATE_LABELS", None)
+        if states:
+            by_kind.update(dict.fromkeys(getattr(found, "LABELS", {}), states))
+    return by_kind
+
+
+def state_label(state: str, kind: str = "") -> str:
+    """A workflow state's words: from the STATE_LABELS of the app that declares the event's `kind`, else from
+    any app's; the code itself when none has it."""
+    label = _state_labels_by_kind().get(kind, {}).get(state)
+    if label is None:
+        label = _all_labels("STATE_LABELS").get(state)
     return str(label) if label is not None else state
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lvzhi.core.params import clean_query
 
@@ -73,7 +74,9 @@ class EntryForm(forms.Form):
     received_on = forms.DateField(
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=Opinion.Kind.choices, initial=Opinion.Kind.OPINION)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("opinion", "Kind"), choices=Opinion.Kind.choices, initial=Opinion.Kind.OPINION
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("— choose —")), *Opinion.Category.choices]
     )

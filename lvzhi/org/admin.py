@@ -24,7 +24,10 @@ from .models import (
     CongressSetting,
     DeputyGroup,
     ElectoralUnit,
+    GroupActivity,
+    GroupAttendance,
     GroupMembership,
+    GroupPlanItem,
     Mandate,
     MandateLeave,
     Person,
@@ -206,6 +209,30 @@ class GroupMembershipAdmin(RecordedAdmin):
     search_fields = ("group__name", "mandate__person__name")
     list_select_related = ("group", "mandate__person", "mandate__congress")
     autocomplete_fields = ("group", "mandate")
+
+
+# A group's year of work is written through lvzhi.org.services.group_work (attendance counts as activities).
+@admin.register(GroupPlanItem)
+class GroupPlanItemAdmin(ReadOnlyAdmin):
+    list_display = ("group", "year", "month", "kind", "topic")
+    list_filter = ("year", "kind")
+    search_fields = ("topic", "group__name")
+    list_select_related = ("group",)
+
+
+@admin.register(GroupActivity)
+class GroupActivityAdmin(ReadOnlyAdmin):
+    list_display = ("group", "date", "topic")
+    list_filter = ("date",)
+    search_fields = ("topic", "group__name")
+    list_select_related = ("group",)
+
+
+@admin.register(GroupAttendance)
+class GroupAttendanceAdmin(ReadOnlyAdmin):
+    list_display = ("activity", "mandate", "status")
+    list_filter = ("status",)
+    list_select_related = ("activity", "mandate__person")
 
 
 @admin.register(Unit)

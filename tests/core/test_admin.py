@@ -18,6 +18,9 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"core", "org", "stations", "axes"}
 READ_ONLY = {"core.event", "core.notification", "org.roleassignment", "org.apitoken"} | {
+    "org.groupplanitem",
+    "org.groupactivity",
+    "org.groupattendance",
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",

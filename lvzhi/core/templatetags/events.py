@@ -13,5 +13,6 @@ def event_label(kind: str) -> str:
 
 
 @register.filter
-def event_state(state: str) -> str:
-    return state_label(state)
+def event_state(state: str, kind: str = "") -> str:
+    """`{{ e.to_state|event_state:e.kind }}`: the state in the words of the event's own app."""
+    return state_label(state, kind)
