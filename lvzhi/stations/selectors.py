@@ -58,6 +58,15 @@ def station_deputies(*, station: Station) -> QuerySet:
     )
 
 
+def station_staff(*, station: Station) -> list:
+    """The accounts working at a station the caller already fetched (active station-staff roles)."""
+    from lvzhi.org.models import RoleAssignment
+    from lvzhi.org.roles import Role
+
+    roles = RoleAssignment.objects.filter(station=station, role=Role.STATION_STAFF, is_active=True)
+    return [r.user for r in roles.select_related("user").order_by("user__full_name", "user__username")]
+
+
 def station_deputy_candidates(*, user, station: Station) -> QuerySet:
     """Serving deputies the user may enter into `station` (进家入站 mixes all five levels).
 

@@ -27,6 +27,7 @@ from .selectors import (
     station_deputy_candidates,
     station_list_visible_to,
     station_search,
+    station_staff,
 )
 from .views_reception import station_reception_context
 
@@ -80,6 +81,7 @@ def station_detail(request, pk: int):
         {
             "station": station,
             "deputies": [(m, m.pk in readable) for m in deputies],
+            "staff": station_staff(station=station),
             "can_manage": can_manage,
             "q": q,
             "candidates": candidates,

@@ -270,3 +270,15 @@ def test_the_one_refusal_helper_answers_403_for_station_writes_of_other_congress
     assert client.get(reverse("stations:edit", args=[station.pk])).status_code == 403
     assert client.post(reverse("stations:set_active", args=[station.pk]), {"active": "0"}).status_code == 403
     assert w.client(w.staff_b).get(reverse("stations:edit", args=[station.pk])).status_code == 404
+
+
+def test_a_stations_page_names_its_staff(client):
+    """The demo station 湖滨街道人大代表联络站 is staffed by station_a; its page says so."""
+    from lvzhi.org.models import User
+
+    staff = User.objects.get(username="station_a")
+    station = Station.objects.get(name="湖滨街道人大代表联络站")
+    client.force_login(User.objects.get(username="staff_a"))
+    html = client.get(reverse("stations:detail", args=[station.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "联络站工作人员" in html.content.decode()
+    assert escape(staff.display_name) in html.content.decode()
