@@ -64,6 +64,22 @@ def roster(group, day=TODAY):
 
 
 # --- recording and counting --------------------------------------------------------------------------
+def test_a_double_submit_records_one_activity_and_counts_each_member_once(group_a):
+    members = roster(group_a)
+    data = dict(
+        group=group_a,
+        date=TODAY - dt.timedelta(days=2),
+        kind="research",
+        topic="调研老旧小区加装电梯",
+        present=[m.pk for m in members[:3]],
+    )
+    first = group_work.group_activity_record(actor=user("leader_a"), **data)
+    again = group_work.group_activity_record(actor=user("leader_a"), **data)
+    assert again == first
+    assert GroupActivity.objects.filter(group=group_a, topic="调研老旧小区加装电梯").count() == 1
+    assert Participation.objects.filter(source_type="org.groupactivity", source_id=first.pk).count() == 3
+
+
 def test_the_leader_records_an_activity_and_each_member_present_counts_once(group_a):
     members = roster(group_a)
     present = [m.pk for m in members[:5]]

@@ -26,6 +26,7 @@ from ..permissions import can_manage_congress
 from ..scope import scope_for
 
 Status = GroupAttendance.Status
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
 TOPIC_MAX, PLACE_MAX, NOTE_MAX, NOTES_MAX, LEAVE_NOTE_MAX = 120, 120, 300, 5000, 200
 
 
@@ -278,6 +279,20 @@ def group_activity_record(
     plan_item = _plan_item(group, plan_item, date)
     roster = roster_on(group, date)
     marks = _marks(roster, present, on_leave, leave_notes)
+    # A double tap or a resubmitted form records one activity (the group's row is locked above).
+    earlier = (
+        GroupActivity.objects.filter(
+            group=group,
+            date=date,
+            kind=kind,
+            topic=topic,
+            recorded_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if earlier is not None:
+        return earlier
     activity = GroupActivity.objects.create(
         group=group,
         plan_item=plan_item,
