@@ -386,8 +386,11 @@ def meeting_cancel(request, pk: int):
             )
         except ServiceError as exc:
             if exc.status == 409:
+                # Not possible in the meeting's state (attendance recorded, already closed): the message on
+                # the page, the reason typed kept in its form.
                 refuse_in_message(request, exc)
-                return redirect("meetings:detail", pk=meeting.pk)
+                meeting.refresh_from_db()
+                return _render_detail(request, meeting, bound={"cancel": form}, status=409)
             refuse_on_form(form, exc)
         else:
             messages.success(request, _("Cancelled; the invited deputies are told."))

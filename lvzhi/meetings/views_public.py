@@ -19,7 +19,13 @@ from lvzhi.org.privacy import mask_name
 
 from .forms import ObserverForm
 from .selectors import public_meetings
-from .services.observers import application_by_receipt, approved_count, closed_reason, observer_apply
+from .services.observers import (
+    application_by_receipt,
+    approved_count,
+    closed_reason,
+    observer_apply,
+    with_approved_count,
+)
 from .workflow import ApplicationState
 
 
@@ -30,10 +36,10 @@ def _private(response):
 
 
 def public_list(request):
-    page = Paginator(public_meetings(), 20).get_page(request.GET.get("page"))
+    page = Paginator(with_approved_count(public_meetings()), 20).get_page(request.GET.get("page"))
     for m in page:
-        m.places_left = max(0, m.observer_capacity - approved_count(m))
-        m.closed = closed_reason(m)
+        m.places_left = max(0, m.observer_capacity - m.approved)
+        m.closed = closed_reason(m, approved=m.approved)
     return render(request, "meetings/public_list.html", {"page": page})
 
 

@@ -274,3 +274,63 @@ def test_identity_details_are_deleted_after_the_retention_time(world, meeting, t
     time_machine.move_to(dt.datetime(2026, 7, 16, 10, 0), tick=False)
     page = client_of(world.staff).get(f"/meetings/applications/{app.pk}/").content.decode()
     assert "保留期满" in page
+
+
+def test_asking_whether_an_id_number_applied_is_limited_like_applying(world, meeting, settings):
+    """The answer "this ID card number has applied already" is the hourly limit's too: a prober trying
+    numbers is stopped as an applicant would be, and its refused tries count."""
+    apply(meeting)  # someone else's application
+    settings.LVZHI_OBSERVE_PER_ADDRESS_PER_HOUR = 2
+    c = Client()
+    probe = {**GOOD, "name": "试探者", "phone": "13800000000"}
+    for _ in range(2):
+        response = c.post(f"/public/meetings/{meeting.pk}/", probe)
+        assert response.status_code == 200 and "已报名旁听本次会议" in response.content.decode()
+    response = c.post(f"/public/meetings/{meeting.pk}/", probe)
+    body = response.content.decode()
+    assert response.status_code == 429 and "请稍后再试" in body and "已报名旁听本次会议" not in body
+    # Nor does a new number get in from there.
+    response = c.post(f"/public/meetings/{meeting.pk}/", {**probe, "id_number": id_number(seq="654")})
+    assert response.status_code == 429
+    assert ObserverApplication.objects.filter(meeting=meeting).count() == 1
+
+
+def test_a_double_tap_at_the_hourly_limit_still_finds_its_application(world, meeting, settings):
+    from lvzhi.opinions.abuse import Client as Who
+
+    settings.LVZHI_OBSERVE_PER_BROWSER_PER_HOUR = 1
+    who = Who(ip_hash="ip1", cookie_hash="c1")
+    kwargs = {k: v for k, v in GOOD.items() if k not in ("consent", "website")}
+    one = observer_apply(meeting=meeting, consent=True, client=who, **kwargs)
+    two = observer_apply(meeting=meeting, consent=True, client=who, **kwargs)
+    assert two.duplicate and two.application == one.application
+    with pytest.raises(ServiceError) as exc:
+        observer_apply(meeting=meeting, consent=True, client=who, **{**kwargs, "name": "王芳"})
+    assert exc.value.code == "rate_limited"
+
+
+def test_the_public_list_reads_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def open_meeting(n):
+        return plan(
+            world,
+            title=f"东区人大常委会第{n}次会议",
+            agenda=(),
+            observers_open=True,
+            observer_capacity=2,
+            observer_closes_on=dt.date(2026, 6, 12),
+        )
+
+    first = open_meeting(30)
+    apply(first)
+    with CaptureQueriesContext(connection) as one:
+        assert Client().get("/public/meetings/").status_code == 200
+    for n in range(31, 37):
+        m = open_meeting(n)
+        apply(m, id_number=id_number(seq=f"{n}1"))
+    observer_decide(actor=world.staff, application=first.observer_applications.get(), approve=True)
+    with django_assert_max_num_queries(len(one)):
+        body = Client().get("/public/meetings/").content.decode()
+    assert "东区人大常委会第36次会议" in body and "尚余1个名额" in body

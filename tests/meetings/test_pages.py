@@ -145,3 +145,34 @@ def test_proposed_names_stay_the_office_s(world):
     d = client_of(world.a_user)
     assert d.get(f"/meetings/invitations/{inv.pk}/").status_code == 404
     assert meeting.title not in d.get("/meetings/mine/").content.decode()
+
+
+def test_after_attendance_the_pages_refuse_to_cancel_or_move_it(world, time_machine):
+    from lvzhi.meetings.forms import MeetingForm
+    from lvzhi.meetings.services.invitations import (
+        invitation_record_attendance,
+        invitations_propose,
+        invitations_send_all,
+    )
+
+    meeting = plan(world)
+    invitations_propose(actor=world.staff, meeting=meeting, mandates=[world.a])
+    invitations_send_all(actor=world.staff, meeting=meeting)
+    time_machine.move_to(dt.datetime(2026, 6, 15, 15, 0), tick=False)
+    inv = Invitation.objects.get(meeting=meeting, mandate=world.a)
+    invitation_record_attendance(actor=world.staff, invitation=inv, attended=True)
+    c = client_of(world.staff)
+    response = c.post(f"/meetings/{meeting.pk}/cancel/", {"cancel-reason": "会议推迟到下月"})
+    body = response.content.decode()
+    assert response.status_code == 409 and "本次活动已登记代表出席，不能取消" in body
+    assert "会议推迟到下月" in body  # the reason typed stays in the form
+    meeting.refresh_from_db()
+    assert meeting.state == "planned"
+    form = {k: v for k, v in MeetingForm.initial_of(meeting).items() if v not in (None, False)}
+    form = {**form, "starts_on": "2026-06-16", "ends_on": "2026-06-16", "title": "改期后的会议"}
+    response = c.post(f"/meetings/{meeting.pk}/edit/", form)
+    body = response.content.decode()
+    assert response.status_code == 400 and "已登记出席情况，活动类型和开始日期不能再更改" in body
+    assert 'value="改期后的会议"' in body and 'value="2026-06-16"' in body
+    meeting.refresh_from_db()
+    assert meeting.starts_on == dt.date(2026, 6, 15) and meeting.title != "改期后的会议"

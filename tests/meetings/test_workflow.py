@@ -286,3 +286,93 @@ def test_a_change_of_date_or_place_tells_the_invited(world):
     change = events_of(meeting, events.MEETING_CHANGED).get()
     assert change.payload["changes"]["place"] == ["区人大常委会第一会议室", "区行政中心三楼会议室"]
     assert Meeting.objects.get(pk=meeting.pk).starts_on == dt.date(2026, 6, 16)
+
+
+def _same_as(meeting, **changes) -> MeetingData:
+    data = {
+        "kind": meeting.kind,
+        "host": meeting.host,
+        "host_committee": meeting.host_committee,
+        "host_unit": meeting.host_unit,
+        "title": meeting.title,
+        "starts_on": meeting.starts_on,
+        "ends_on": meeting.ends_on,
+        "place": meeting.place,
+        "time_text": meeting.time_text,
+    }
+    return MeetingData(**{**data, **changes})
+
+
+def test_recorded_attendance_keeps_the_meeting_and_its_counts(world, time_machine):
+    """Attendance is recorded while the meeting is still planned (once it began): after that it is not
+    cancelled, and its kind and first day no longer change — the performance activity stays right."""
+    from lvzhi.meetings.services.meetings import meeting_update
+
+    meeting = plan(world)
+    a, b = invited(world, meeting, world.a, world.b)
+    time_machine.move_to(dt.datetime(2026, 6, 15, 15, 0), tick=False)
+    invitation_record_attendance(actor=world.staff, invitation=a, attended=True)
+    counted = Participation.objects.filter(source_type="meetings.meeting", source_id=meeting.pk)
+    assert counted.count() == 1
+
+    err = refused(
+        "attendance_recorded", meeting_cancel, actor=world.staff, meeting=meeting, reason="会议延期"
+    )
+    assert err.status == 409 and "出席" in err.message
+    meeting.refresh_from_db()
+    a.refresh_from_db()
+    assert meeting.state == "planned" and a.state == State.ATTENDED and counted.count() == 1
+    assert not events_of(meeting, events.MEETING_CANCELLED).exists()
+
+    err = refused(
+        "attendance_recorded",
+        meeting_update,
+        actor=world.staff,
+        meeting=meeting,
+        data=_same_as(meeting, kind="inspection"),
+    )
+    assert err.field == "kind" and "出席" in err.message
+    day = dt.date(2026, 6, 16)
+    err = refused(
+        "attendance_recorded",
+        meeting_update,
+        actor=world.staff,
+        meeting=meeting,
+        data=_same_as(meeting, starts_on=day, ends_on=day),
+    )
+    assert err.field == "starts_on"
+    meeting.refresh_from_db()
+    assert meeting.kind == "sc_meeting" and meeting.starts_on == MEETING_DAY
+    assert {p.kind.code for p in counted} == {"attend_sc"} and {p.date for p in counted} == {MEETING_DAY}
+
+    # The rest may still be corrected (a longer meeting, the room), and the activity's title follows.
+    meeting_update(
+        actor=world.staff,
+        meeting=meeting,
+        data=_same_as(meeting, ends_on=day, title="东区人大常委会第三十次会议（扩大）", place="区行政中心"),
+    )
+    meeting.refresh_from_db()
+    assert meeting.ends_on == day and meeting.place == "区行政中心"
+    activity = counted.get().activity
+    assert activity.title == "东区人大常委会第三十次会议（扩大）" and activity.place == "区行政中心"
+
+
+def test_an_absence_recorded_fixes_the_day_but_the_meeting_may_be_cancelled(world, time_machine):
+    from lvzhi.meetings.services.meetings import meeting_update
+
+    meeting = plan(world)
+    (a,) = invited(world, meeting, world.a)
+    time_machine.move_to(dt.datetime(2026, 6, 15, 15, 0), tick=False)
+    invitation_record_attendance(actor=world.staff, invitation=a, attended=False)
+    day = dt.date(2026, 6, 16)
+    refused(
+        "attendance_recorded",
+        meeting_update,
+        actor=world.staff,
+        meeting=meeting,
+        data=_same_as(meeting, starts_on=day, ends_on=day),
+    )
+    meeting_cancel(actor=world.staff, meeting=meeting, reason="会议改期另行通知")
+    meeting.refresh_from_db()
+    assert meeting.state == "cancelled"
+    assert not Participation.objects.filter(source_type="meetings.meeting", source_id=meeting.pk).exists()

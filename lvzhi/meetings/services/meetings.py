@@ -22,6 +22,7 @@ from lvzhi.org.permissions import can_manage_congress
 from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 from lvzhi.org.services.guards import clean_fields
+from lvzhi.performance.services.sources import activity_describe_from_source
 
 from .. import events
 from ..models import AgendaItem, Meeting
@@ -33,6 +34,7 @@ MAX_PLACES = 500
 MAX_OBSERVERS = 1000
 OBSERVABLE = (Meeting.Kind.SC_MEETING, Meeting.Kind.HEARING, Meeting.Kind.OPEN_COURT)
 NOTIFY_ON_CHANGE = ("starts_on", "ends_on", "time_text", "place")
+RECORDED_STATES = (State.ATTENDED, State.ABSENT)  # attendance recorded for the invitation
 
 
 @dataclass
@@ -238,6 +240,19 @@ def meeting_update(*, actor, meeting: Meeting, data: MeetingData) -> Meeting:
             _("A committee's staff cannot give the activity to another inviter."),
             field="host",
         )
+    if meeting.invitations.filter(state__in=RECORDED_STATES).exists():
+        # Attendance counts as an activity of the meeting's kind on its first day: those stay as recorded.
+        for field in ("kind", "starts_on"):
+            if cleaned[field] != getattr(meeting, field):
+                raise ServiceError(
+                    "attendance_recorded",
+                    _(
+                        "Attendance has been recorded: the kind of activity and the first day can no longer "
+                        "change."
+                    ),
+                    field=field,
+                    status=409,
+                )
     if cleaned["term"].pk != meeting.term_id and meeting.invitations.exists():
         raise ServiceError(
             "term_changed",
@@ -253,6 +268,8 @@ def meeting_update(*, actor, meeting: Meeting, data: MeetingData) -> Meeting:
     if not changes:
         return meeting
     meeting.save(update_fields=list(changes) + (["term"] if "term" in changes else []))
+    if {"title", "place"} & set(changes):
+        activity_describe_from_source(source=meeting, title=meeting.title, place=meeting.place)
     record_event(actor=actor, kind=events.MEETING_CHANGED, target=meeting, payload={"changes": changes})
     if set(changes) & set(NOTIFY_ON_CHANGE):
         with in_site_language():
@@ -333,6 +350,12 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     require_runner(actor, meeting)
     require_planned(meeting)
+    if meeting.invitations.filter(state=State.ATTENDED).exists():
+        raise ServiceError(
+            "attendance_recorded",
+            _("Attendance has been recorded for this activity; it cannot be cancelled."),
+            status=409,
+        )
     reason = clean_text(reason, field="reason", max_length=500, required=True)
     told = list(_invitees(meeting))
     now = timezone.now()

@@ -3,10 +3,11 @@ and showing an applicant's identity details in full (recorded).
 
 `observer_apply` is the one way the public page stores an application: in one transaction (the meeting row
 locked, so two taps or two applicants for the last place are stored one after the other) it checks the input
-again, that the meeting takes applications (open to observers, before the closing day, places left), that the
-same ID card number has not applied already (a double tap from the same browser gets the same application
-back), the hourly limits per address and per browser (opinions.abuse), and records the event — the applicant
-is the application's id, never a name, ID number or phone.
+again, the hourly limits per address and per browser (opinions.abuse) — before anything answers whether an ID
+card number applied, and a try refused as a duplicate counts too — that the same ID card number has not applied
+already (a double tap from the same browser gets the same application back), that the meeting takes
+applications (open to observers, before the closing day, places left), and records the event — the applicant is
+the application's id, never a name, ID number or phone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,12 +66,20 @@ def application_by_receipt(receipt: str) -> ObserverApplication | None:
     )
 
 
+APPROVED = Q(observer_applications__state=ApplicationState.APPROVED)
+
+
+def with_approved_count(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """The meetings, each with `approved` (its approved applications), counted in the same query."""
+    return meetings.annotate(approved=Count("observer_applications", filter=APPROVED))
+
+
 def approved_count(meeting: Meeting) -> int:
     return meeting.observer_applications.filter(state=ApplicationState.APPROVED).count()
 
 
-def closed_reason(meeting: Meeting, day: dt.date | None = None) -> str:
-    """Why the meeting takes no applications now ("" when it does)."""
+def closed_reason(meeting: Meeting, day: dt.date | None = None, approved: int | None = None) -> str:
+    """Why the meeting takes no applications now ("" when it does); `approved` when already counted."""
     day = day or timezone.localdate()
     if not meeting.observers_open or meeting.state == MeetingState.CANCELLED:
         return _("This meeting takes no applications to observe.")
@@ -80,7 +89,7 @@ def closed_reason(meeting: Meeting, day: dt.date | None = None) -> str:
         return _("Applications closed on %(day)s.") % {
             "day": f"{meeting.observer_closes_on:%Y-%m-%d}" if meeting.observer_closes_on else "—"
         }
-    if approved_count(meeting) >= meeting.observer_capacity:
+    if (approved_count(meeting) if approved is None else approved) >= meeting.observer_capacity:
         return _("All observer places are taken.")
     return ""
 
@@ -98,7 +107,29 @@ def _count(client: abuse.Client) -> None:
     abuse.count("observe_browser", client.cookie_hash)
 
 
-@transaction.atomic
+def _double_tap(
+    meeting: Meeting, client: abuse.Client, *, id_number: str, name: str, phone: str, now: dt.datetime
+) -> ObserverApplication | None:
+    """The same applicant's application sent minutes ago from the same browser or address, if any."""
+    same_client = Q()
+    if client.ip_hash:
+        same_client |= Q(client_ip_hash=client.ip_hash)
+    if client.cookie_hash:
+        same_client |= Q(client_cookie_hash=client.cookie_hash)
+    if not same_client:
+        return None
+    return (
+        meeting.observer_applications.filter(same_client)
+        .filter(
+            id_number=id_number,
+            name=name,
+            phone=phone,
+            created_at__gte=now - dt.timedelta(minutes=DOUBLE_TAP_MINUTES),
+        )
+        .first()
+    )
+
+
 def observer_apply(
     *,
     meeting: Meeting,
@@ -112,8 +143,43 @@ def observer_apply(
     honeypot: str = "",
     now: dt.datetime | None = None,
 ) -> Applied:
-    now = now or timezone.now()
     client = client or abuse.Client()
+    try:
+        return _apply(
+            meeting=meeting,
+            name=name,
+            id_number=id_number,
+            phone=phone,
+            employer=employer,
+            reason=reason,
+            consent=consent,
+            client=client,
+            honeypot=honeypot,
+            now=now or timezone.now(),
+        )
+    except ServiceError as exc:
+        if exc.code == "duplicate":
+            # SECURITY: "this ID card number applied already" tells something about a person, so asking
+            # counts like applying (after the transaction, which the refusal rolled back): trying numbers
+            # meets the same hourly limit.
+            _count(client)
+        raise
+
+
+@transaction.atomic
+def _apply(
+    *,
+    meeting: Meeting,
+    name: str,
+    id_number: str,
+    phone: str,
+    employer: str,
+    reason: str,
+    consent: bool,
+    client: abuse.Client,
+    honeypot: str,
+    now: dt.datetime,
+) -> Applied:
     if honeypot:
         # Only a program fills the field people cannot see.
         raise ServiceError("honeypot", _("The form was not accepted. Please reload the page and try again."))
@@ -131,18 +197,22 @@ def observer_apply(
             _("Please tick the consent box: without your identity details the office cannot admit you."),
             field="consent",
         )
-    earlier = meeting.observer_applications.filter(id_number=id_number).first()
-    if earlier is not None:
-        same_client = (client.ip_hash and earlier.client_ip_hash == client.ip_hash) or (
-            client.cookie_hash and earlier.client_cookie_hash == client.cookie_hash
+    mine = _double_tap(meeting, client, id_number=id_number, name=name, phone=phone, now=now)
+    if mine is not None:
+        # A double tap: the same application, with a fresh receipt (the first one's page was never seen).
+        # It finds only this browser's or address's own application of minutes ago, so it tells nothing new.
+        receipt = secrets.token_urlsafe(24)
+        mine.receipt_hash = receipt_hash(receipt)
+        mine.save(update_fields=["receipt_hash"])
+        return Applied(application=mine, receipt=receipt, duplicate=True)
+    # SECURITY: the hourly limit comes before the answer whether the ID card number applied already.
+    if _exhausted(client):
+        raise ServiceError(
+            "rate_limited",
+            _("Too many applications from this phone or network in the last hour. Please try again later."),
+            status=429,
         )
-        recent = earlier.created_at >= now - dt.timedelta(minutes=DOUBLE_TAP_MINUTES)
-        if same_client and recent and earlier.name == name and earlier.phone == phone:
-            # A double tap: the same application, with a fresh receipt (the first one's page was never seen).
-            receipt = secrets.token_urlsafe(24)
-            earlier.receipt_hash = receipt_hash(receipt)
-            earlier.save(update_fields=["receipt_hash"])
-            return Applied(application=earlier, receipt=receipt, duplicate=True)
+    if meeting.observer_applications.filter(id_number=id_number).exists():
         raise ServiceError(
             "duplicate",
             _(
@@ -153,12 +223,6 @@ def observer_apply(
     closed = closed_reason(meeting, day)
     if closed:
         raise ServiceError("closed", closed, status=409)
-    if _exhausted(client):
-        raise ServiceError(
-            "rate_limited",
-            _("Too many applications from this phone or network in the last hour. Please try again later."),
-            status=429,
-        )
     receipt = secrets.token_urlsafe(24)
     sequence = meeting.observer_applications.count() + 1
     application = ObserverApplication.objects.create(
