@@ -186,6 +186,10 @@ class ReceptionDay(models.Model):
         on_delete=models.SET_NULL,
         related_name="reception_days",
     )
+    # The date the rule gave for this day (a day of the rule's is known by (rule, rule_date) whatever became of
+    # it: moved for a holiday or by hand, cancelled), so confirming its month again never writes it twice.
+    # Blank for a day added by hand, and for an older day whose rule date could not be told.
+    rule_date = models.DateField(_("date the rule gives"), null=True, blank=True)
     date = models.DateField(_("date"), db_index=True)
     start_time = models.TimeField(_("starts"))
     end_time = models.TimeField(_("ends"))
@@ -220,6 +224,12 @@ class ReceptionDay(models.Model):
                 fields=["station", "date"],
                 condition=~models.Q(status="cancelled"),
                 name="reception_day_once_a_day",
+            ),
+            # A date a rule gives makes one reception day, whatever its status or its date now.
+            models.UniqueConstraint(
+                fields=["rule", "rule_date"],
+                condition=models.Q(rule_date__isnull=False),
+                name="reception_day_once_a_rule_date",
             ),
             models.CheckConstraint(
                 condition=models.Q(end_time__gt=models.F("start_time")), name="reception_day_times_ordered"

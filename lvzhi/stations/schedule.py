@@ -4,8 +4,9 @@ Pure reading: nothing is written here. For each rule valid in the month, its dat
 the month, the n-th weekday, every week on a weekday, or every week of the voter-contact months); a date on a
 public holiday (CalendarDay rows, which staff import each year) is cancelled or moved to the next working day
 as the rule says; a manual exception of the rule (cancel or move one date, with a reason) comes first. Two
-rules landing on the same day make one reception day with the deputies of both. A date that already has a
-reception day at the station is shown as such and is not written twice when the month is confirmed.
+rules landing on the same day make one reception day with the deputies of both. A rule's date that already has
+its reception day (by the rule and the date it gave, whatever became of the day: moved, cancelled) is shown as
+decided and is not written again when the month is confirmed; so is a date that has a live day at the station.
 """
 
 from __future__ import annotations
@@ -182,18 +183,34 @@ def _merge_same_day(proposals: list[Proposal]) -> list[Proposal]:
 
 
 def _mark_existing(station: Station, proposals: list[Proposal]) -> None:
+    """Mark the proposals already decided. A rule's date is decided once a day was written for it (rule_date),
+    whatever became of that day since: moved for a holiday or by hand, cancelled, held. A date that has no day
+    of its own but falls on a live day of the station (one added by hand, another rule's, an older day whose
+    rule date is not known) is decided too: the station holds one reception a day."""
+    rule_ids = {p.rule.pk for p in proposals if p.rule is not None}
+    by_rule: dict[tuple[int, dt.date], ReceptionDay] = {}
+    if rule_ids:
+        for day in ReceptionDay.objects.filter(
+            station=station, rule_id__in=rule_ids, rule_date__in={p.rule_date for p in proposals}
+        ):
+            by_rule[(day.rule_id, day.rule_date)] = day
     dates = {p.date for p in proposals} | {p.rule_date for p in proposals if p.cancelled}
-    existing: dict[dt.date, ReceptionDay] = {}
+    live: dict[dt.date, ReceptionDay] = {}
+    unknown: dict[dt.date, ReceptionDay] = {}  # days with no rule date, cancelled ones included
     for day in ReceptionDay.objects.filter(station=station, date__in=dates).order_by("status", "pk"):
-        # A live day (planned or held) wins over a cancelled one on the same date.
-        if day.date not in existing or existing[day.date].status == ReceptionDay.Status.CANCELLED:
-            existing[day.date] = day
+        if day.status != ReceptionDay.Status.CANCELLED:
+            live.setdefault(day.date, day)
+        if day.rule_date is None:
+            # A live day wins over a cancelled one on the same date.
+            if day.date not in unknown or unknown[day.date].status == ReceptionDay.Status.CANCELLED:
+                unknown[day.date] = day
     for p in proposals:
-        found = existing.get(p.rule_date if p.cancelled else p.date)
-        if found is None:
-            continue
-        if p.cancelled or found.status != ReceptionDay.Status.CANCELLED:
-            p.existing = found
+        found = by_rule.get((p.rule.pk, p.rule_date)) if p.rule is not None else None
+        if found is None and p.cancelled:
+            found = live.get(p.rule_date) or unknown.get(p.rule_date)
+        elif found is None:
+            found = live.get(p.date)
+        p.existing = found
 
 
 def describe_rule(rule: ReceptionRule) -> str:

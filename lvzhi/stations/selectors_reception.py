@@ -160,10 +160,12 @@ def unassigned_counts(*, user) -> list[tuple[Congress, int, int]]:
 def stations_without_reception(
     *, user, year: int, month: int, congress_id: int | None = None, kind: str = ""
 ) -> QuerySet[Station]:
-    """Active stations in scope with no reception day planned or held in the month."""
+    """Active stations in scope with no reception in the month: none held, and none still planned from today on.
+    A day of a past date still "planned" was never recorded: it does not count as a reception."""
     first, last = month_bounds(year, month)
-    live = ReceptionDay.objects.filter(
-        station=OuterRef("pk"), date__gte=first, date__lte=last, status__in=["planned", "held"]
+    today = timezone.localdate()
+    live = ReceptionDay.objects.filter(station=OuterRef("pk"), date__gte=first, date__lte=last).filter(
+        Q(status=ReceptionDay.Status.HELD) | Q(status=ReceptionDay.Status.PLANNED, date__gte=today)
     )
     qs = (
         station_list_visible_to(user=user)

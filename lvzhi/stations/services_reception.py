@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -378,7 +379,12 @@ def reception_exception_add(
             _("This date already has a manual change; remove it first."),
             field="date",
         )
-    if ReceptionDay.objects.filter(rule=rule, date=date).exists():
+    # The date's day, wherever it is now (moved for a holiday or by hand) and whatever its status; an older day
+    # whose rule date is not known is found on the date itself.
+    written = ReceptionDay.objects.filter(rule=rule).filter(
+        Q(rule_date=date) | Q(rule_date__isnull=True, date=date)
+    )
+    if written.exists():
         raise ServiceError(
             "already_scheduled",
             _("This date is already scheduled: cancel or change the reception day itself."),
@@ -444,7 +450,8 @@ def reception_month_confirm(
 ) -> MonthScheduled:
     """Write the month's reception days from the station's rules, as staff adjusted them on the preview.
 
-    A date already scheduled is left alone (confirming twice writes nothing twice). A date the rules cancel for
+    A date already decided is left alone (confirming twice writes nothing twice): a rule's date whose day was
+    written before, even if that day was moved or cancelled since (ReceptionDay.rule_date). A date the rules cancel for
     a holiday (or by hand) is written as a cancelled day with the reason, so the public calendar says so.
     A refused row raises with `field` set to the proposal's key, so the page can mark that row.
     """
@@ -473,6 +480,7 @@ def reception_month_confirm(
                 station=station,
                 congress=station.congress,
                 rule=p.rule,
+                rule_date=p.rule_date if p.rule else None,
                 date=p.rule_date,
                 start_time=p.start_time,
                 end_time=p.end_time,
@@ -513,6 +521,7 @@ def reception_month_confirm(
             station=station,
             congress=station.congress,
             rule=p.rule,
+            rule_date=p.rule_date if p.rule else None,
             date=date,
             start_time=start,
             end_time=end,
@@ -692,9 +701,10 @@ def reception_day_record(
 ) -> ReceptionDay:
     """Record a held reception day: the deputies who came (scheduled or not), how many citizens, what was
     raised and the follow-up. Each deputy who came is counted as receiving citizens (接待群众) in the
-    performance archive, once, however often the record is corrected. A deputy once counted stays on it."""
+    performance archive, once, however often the record is corrected. A deputy recorded as present by mistake
+    is taken off by correcting the record: the day stops counting for them, in the same transaction."""
     from lvzhi.performance.kinds import RECEPTION
-    from lvzhi.performance.services.sources import activity_record_from_source
+    from lvzhi.performance.services.sources import activity_record_from_source, activity_unrecord_from_source
 
     day = _lock_day(day)
     station = day.station
@@ -726,18 +736,13 @@ def reception_day_record(
     follow_up = _clean_text(follow_up, limit=TEXT_MAX, field="follow_up", label=_("Follow-up"))
     came = {m.pk for m in attended}
     counted = {a.mandate_id for a in on_day.values() if a.attended}
-    if day.status == ReceptionDay.Status.HELD and counted - came:
-        raise ServiceError(
-            "cannot_uncount",
-            _(
-                "A deputy already recorded as present counts in the performance archive and stays on the "
-                "record; ask the deputy-affairs office to correct the archive if it was a mistake."
-            ),
-            field="attended",
-        )
+    uncounted = sorted(counted - came) if day.status == ReceptionDay.Status.HELD else []
     for mandate_id, row in on_day.items():
         value = mandate_id in came
-        if row.attended != value:
+        if not value and not row.scheduled:
+            # Added on the record by mistake: neither expected nor came, so off the day altogether.
+            row.delete()
+        elif row.attended != value:
             row.attended = value
             row.save(update_fields=["attended"])
     ReceptionAttendance.objects.bulk_create(
@@ -758,6 +763,11 @@ def reception_day_record(
     day.save(update_fields=["status", "citizens_count", "notes", "follow_up", "recorded_at", "recorded_by"])
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Reception day at %(station)s") % {"station": station.name}
+        corrected = _("Attendance at the reception day corrected: the deputy did not come.")
+    for mandate_id in uncounted:
+        activity_unrecord_from_source(
+            source=day, mandate=on_day[mandate_id].mandate, actor=actor, note=corrected
+        )
     for mandate in attended:
         activity_record_from_source(
             source=day,
@@ -774,7 +784,11 @@ def reception_day_record(
         target=day,
         from_state=before,
         to_state=ReceptionDay.Status.HELD,
-        payload={"came": sorted(came), "citizens": citizens_count},
+        payload={
+            "came": sorted(came),
+            "citizens": citizens_count,
+            **({"uncounted": uncounted} if uncounted else {}),
+        },
     )
     return day
 
