@@ -145,6 +145,12 @@ class BoardRow:
     quarter_count: int
     minimum: int
     required: int
+    since: dt.date | None = None  # the day the contact began, when it began during the year
+
+    @property
+    def prorated(self) -> bool:
+        """The target is less than the yearly minimum: the contact ran for part of the year only."""
+        return self.required != self.minimum
 
     @property
     def short_by(self) -> int:
@@ -237,6 +243,7 @@ def board(*, assignments: QuerySet[Assignment], today: dt.date | None = None) ->
             quarter_count=a.n_quarter,
             minimum=minimums[a.congress_id],
             required=required_in(minimums[a.congress_id], a, today.year),
+            since=a.start_date if a.start_date > start else None,
         )
         for a in rows
     ]

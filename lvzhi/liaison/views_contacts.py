@@ -421,6 +421,14 @@ def raised_list(request):
             widths=(12, 20, 12, 18, 50, 20, 24),
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The "enter it" link shows only where the user may enter it (the rule raised_enter checks).
+    office_of: dict[int, bool] = {}
+    rows = list(page.object_list)
+    for r in rows:
+        if r.congress_id not in office_of:
+            office_of[r.congress_id] = can_manage_congress(user, r.congress_id)
+        r.may_enter = office_of[r.congress_id] and allowed(r.state, Step.ENTER)
+    page.object_list = rows
     return render(
         request,
         "liaison/raised_list.html",

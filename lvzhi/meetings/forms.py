@@ -74,7 +74,11 @@ class MeetingForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=120)
     description = forms.CharField(
-        label=_("What it is about"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What it is about"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the deputies invited; the public page shows only the notes for observers."),
     )
     deputy_places = forms.IntegerField(
         label=_("Deputies to invite"),

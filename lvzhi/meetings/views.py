@@ -813,6 +813,14 @@ def coverage_report(request):
             widths=(12, 26, 8, 12, 12, 50),
         )
     page = Paginator(report.rows if report else [], COVERAGE_PAGE).get_page(request.GET.get("page"))
+    # An invitation under way links only where the reader may open it (a committee's staff read the
+    # invitations of their committee's meetings, not the office's); otherwise it is named in plain text.
+    coming_ids = [r.coming.pk for r in page if r.coming]
+    openable = set(
+        invitations_visible_to(user=user).filter(pk__in=coming_ids).values_list("pk", flat=True)
+        if coming_ids
+        else ()
+    )
     return render(
         request,
         "meetings/coverage.html",
@@ -829,5 +837,6 @@ def coverage_report(request):
             "everyone": everyone,
             "query": query,
             "can_plan": can_manage_congress(user, congress.pk),
+            "openable": openable,
         },
     )

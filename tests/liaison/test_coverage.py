@@ -154,3 +154,31 @@ def test_contactor_of_a_committee_is_counted_apart(south_staff, south):
     contactor = Contactor(Side.COMMITTEE, south, committee=committee)
     (summary,) = summaries(contactors=[contactor])
     assert summary.deputies == 0 and summary.contacts_this_year == 0
+
+
+def test_the_board_says_when_a_target_is_pro_rated(
+    time_machine, south_staff, south_member, south_contactor, south_deputies
+):
+    """ "1 / 1" under a stated minimum of 2 a year is explained beside the row, in Chinese."""
+    from django.test import Client
+    from django.urls import reverse
+
+    year = timezone.localdate().year
+    time_machine.move_to(dt.datetime(year, 12, 15, 10, 0), tick=False)
+    late, whole = south_deputies[:2]
+    start = dt.date(year, 10, 1)
+    assignment_create(actor=south_staff, contactor=south_contactor, mandate=late, start_date=start)
+    assignment_create(
+        actor=south_staff, contactor=south_contactor, mandate=whole, start_date=dt.date(year - 1, 6, 1)
+    )
+    client = Client()
+    client.force_login(south_member)
+    response = client.get(
+        reverse("liaison:member", args=[south_member.person_id]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 200
+    rows = {r.assignment.mandate_id: r for r in response.context["rows"]}
+    assert rows[late.pk].prorated and rows[late.pk].required == 1 and not rows[whole.pk].prorated
+    html = response.content.decode()
+    assert f"自{start:%Y-%m-%d}起联系，按全年2次折算" in html
+    assert html.count("按全年2次折算") == 1  # the whole-year row keeps its plain target

@@ -312,3 +312,33 @@ def test_home_tiles_lead_each_role_to_its_part():
         == RaisedOpinion.objects.filter(congress__name="东湖区人民代表大会", state="awaiting_entry").count()
     )
     assert tiles_for(user("handler_a")) == []
+
+
+def _enter_links(username: str) -> tuple[list[RaisedOpinion], str]:
+    client = login(user(username))
+    response = client.get(reverse("liaison:raised_list"), {"state": ""}, **ZH)
+    assert response.status_code == 200
+    return list(response.context["page"]), response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["member_a", "chair_a", "committee_a", "deputy_a"])
+def test_the_raised_list_offers_enter_it_only_to_those_who_may_enter(username):
+    rows, html = _enter_links(username)
+    waiting = [r for r in rows if r.state in {"awaiting_entry", "noted"}]
+    assert waiting or username == "deputy_a"  # the demo gives them rows waiting to be entered
+    for r in rows:
+        assert reverse("liaison:raised_enter", args=[r.pk]) not in html
+
+
+@pytest.mark.parametrize("username", ["staff_a", "city_staff"])
+def test_the_raised_list_offers_enter_it_to_staff_on_their_own_congress_s_rows(username):
+    staff = user(username)
+    rows, html = _enter_links(username)
+    waiting = [r for r in rows if r.state in {"awaiting_entry", "noted"}]
+    assert waiting
+    for r in rows:
+        link = reverse("liaison:raised_enter", args=[r.pk])
+        expected = r.state in {"awaiting_entry", "noted"} and r.congress_id == staff.congress_id
+        assert (link in html) == expected, (r.pk, r.state)
+        if expected:
+            assert login(staff).get(link).status_code == 200

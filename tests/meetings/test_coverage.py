@@ -70,6 +70,23 @@ def test_an_invitation_under_way_is_shown(world):
     assert rows["乙基层"].coming is None
 
 
+def test_an_invitation_under_way_links_only_for_those_who_may_open_it(world):
+    meeting = plan(world)
+    invitations_propose(actor=world.staff, meeting=meeting, mandates=[world.a])
+    invitations_send_all(actor=world.staff, meeting=meeting)
+    invitation = meeting.invitations.get()
+    link = f"/meetings/invitations/{invitation.pk}/"
+    staff = client_of(world.staff)
+    assert link in staff.get("/meetings/coverage/").content.decode()
+    assert staff.get(link).status_code == 200
+    # A committee's staff read the coverage of their congress but not the office's invitations: the meeting
+    # is named in plain text, not linked to a page that would answer 404.
+    committee = client_of(world.committee_staff)
+    body = committee.get("/meetings/coverage/").content.decode()
+    assert meeting.title in body and link not in body
+    assert committee.get(link).status_code == 404
+
+
 def test_the_page_and_its_export(world):
     c = client_of(world.staff)
     page = c.get("/meetings/coverage/", {"congress": world.district.pk})

@@ -334,3 +334,20 @@ def test_the_public_list_reads_a_fixed_number_of_queries(world, django_assert_ma
     with django_assert_max_num_queries(len(one)):
         body = Client().get("/public/meetings/").content.decode()
     assert "东区人大常委会第36次会议" in body and "尚余1个名额" in body
+
+
+def test_the_public_page_shows_the_notes_for_observers_not_the_deputies_note(world):
+    deputies_note = "欢迎列席代表提前调研、准备意见"
+    meeting = plan(
+        world,
+        description=deputies_note,
+        observers_open=True,
+        observer_capacity=2,
+        observer_closes_on=dt.date(2026, 6, 12),
+        observer_notes="请携带身份证",
+    )
+    body = Client().get(f"/public/meetings/{meeting.pk}/").content.decode()
+    assert "请携带身份证" in body and deputies_note not in body
+    assert deputies_note not in Client().get("/public/meetings/").content.decode()
+    # The deputies still read it on their invitation's page (and the office on the meeting's).
+    assert deputies_note in client_of(world.staff).get(f"/meetings/{meeting.pk}/").content.decode()

@@ -66,6 +66,9 @@ def test_the_office_plans_invites_and_records(world, time_machine):
     assert f'value="{world.b.pk}" id="m{world.b.pk}" checked' in body
     assert f'value="{world.c.pk}" id="m{world.c.pk}" checked' not in body
     assert "庚西区" not in body
+    # The places left and the deputies to choose from read as two different things.
+    total = page.context["total"]
+    assert "代表名额2个，尚余2个。" in body and f"可供选择的代表{total}名（尚未列入名单）。" in body
     # Nothing ticked: a message, nothing written.
     assert c.post(f"/meetings/{meeting.pk}/propose/", {}).status_code == 400
     # Someone of another congress slipped in: refused, nothing written.
