@@ -1,9 +1,17 @@
-"""Event kinds of the stations' reception days (recorded through lvzhi.core.audit.record_event), and their words.
+"""Event kinds of the stations and their reception days (recorded through lvzhi.core.audit.record_event), and their words.
 
 Payloads refer to deputies by mandate id and to citizens' opinions by id: never a name or a phone.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+STATION_CREATED = "station.created"
+STATION_UPDATED = "station.updated"
+STATION_DEACTIVATED = "station.deactivated"
+STATION_REACTIVATED = "station.reactivated"
+DEPUTY_ASSIGNED = "station.deputy_assigned"
+DEPUTY_UNASSIGNED = "station.deputy_unassigned"
 
 RULE_ADDED = "reception.rule_added"
 RULE_CHANGED = "reception.rule_changed"
@@ -19,6 +27,12 @@ DAY_RECORD_CHANGED = "reception.day_record_changed"
 OPINION_TAKEN = "reception.opinion_taken"  # an opinion entered on the day, or an earlier entry linked to it
 
 LABELS = {
+    STATION_CREATED: _("Station added"),
+    STATION_UPDATED: _("Station details changed"),
+    STATION_DEACTIVATED: _("Station closed"),
+    STATION_REACTIVATED: _("Station reopened"),
+    DEPUTY_ASSIGNED: _("Deputy entered into the station"),
+    DEPUTY_UNASSIGNED: _("Deputy taken out of the station"),
     RULE_ADDED: _("Reception rule added"),
     RULE_CHANGED: _("Reception rule changed"),
     RULE_ENDED: _("Reception rule ended"),
@@ -37,4 +51,6 @@ STATE_LABELS = {
     "planned": _("Planned"),
     "held": _("Held"),
     "cancelled": _("Cancelled"),
+    "active": pgettext_lazy("station state", "Open"),
+    "inactive": pgettext_lazy("station state", "Closed"),
 }

@@ -10,6 +10,7 @@ from lvzhi.core.errors import ServiceError
 from lvzhi.org.models import Congress, Mandate
 from lvzhi.org.services.guards import apply_changes, require_manage, require_text
 
+from . import events
 from .models import Station, StationDeputy
 from .selectors import station_deputy_candidates
 
@@ -47,7 +48,7 @@ def station_create(
         opening_hours=opening_hours.strip(),
         phone=phone.strip(),
     )
-    record_event(actor=actor, kind="station.created", target=station, payload={"kind": kind})
+    record_event(actor=actor, kind=events.STATION_CREATED, target=station, payload={"kind": kind})
     return station
 
 
@@ -80,7 +81,7 @@ def station_update(
     )
     if changes:
         station.save(update_fields=list(changes))
-        record_event(actor=actor, kind="station.updated", target=station, payload={"changes": changes})
+        record_event(actor=actor, kind=events.STATION_UPDATED, target=station, payload={"changes": changes})
     return station
 
 
@@ -104,7 +105,7 @@ def station_set_active(*, actor, station: Station, active: bool) -> Station:
     station.save(update_fields=["is_active"])
     record_event(
         actor=actor,
-        kind="station.reactivated" if active else "station.deactivated",
+        kind=events.STATION_REACTIVATED if active else events.STATION_DEACTIVATED,
         target=station,
         from_state="inactive" if active else "active",
         to_state="active" if active else "inactive",
@@ -129,7 +130,7 @@ def station_assign_deputy(*, actor, station: Station, mandate: Mandate) -> Stati
     assignment = StationDeputy.objects.create(station=station, mandate=mandate)
     record_event(
         actor=actor,
-        kind="station.deputy_assigned",
+        kind=events.DEPUTY_ASSIGNED,
         target=station,
         payload={"mandate": mandate.pk, "person": mandate.person_id, "mandate_congress": mandate.congress_id},
     )
@@ -145,7 +146,7 @@ def station_unassign_deputy(*, actor, station: Station, mandate: Mandate) -> Non
         raise ServiceError("not_assigned", _("This deputy is not in this station."))
     record_event(
         actor=actor,
-        kind="station.deputy_unassigned",
+        kind=events.DEPUTY_UNASSIGNED,
         target=station,
         payload={"mandate": mandate.pk, "person": mandate.person_id},
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lvzhi.core.audit import timeline_for
 from lvzhi.core.errors import ServiceError
 from lvzhi.core.params import clean_query, parse_id
+from lvzhi.opinions.codes import code_url
 from lvzhi.org import selectors as org_selectors
 from lvzhi.org.permissions import can_manage_congress
 from lvzhi.org.refusals import get_managed_or_404, refuse_in_message, refuse_on_form
@@ -75,6 +76,8 @@ def station_detail(request, pk: int):
         .filter(pk__in=[m.pk for m in deputies])
         .values_list("pk", flat=True)
     )
+    reception = station_reception_context(user=user, station=station)
+    code = reception["code"]
     return render(
         request,
         "stations/station_detail.html",
@@ -86,7 +89,9 @@ def station_detail(request, pk: int):
             "q": q,
             "candidates": candidates,
             "events": timeline_for(station)[:50],
-            **station_reception_context(user=user, station=station),
+            **reception,
+            # The address the QR code encodes (LVZHI_PUBLIC_URL + /c/<token>/), for a link or a chat message.
+            "code_url": code_url(code, request) if code is not None else "",
         },
     )
 

@@ -544,7 +544,9 @@ def test_coverage_lists_stations_with_no_day_and_deputies_in_no_station(station,
     month = timezone.localdate().strftime("%Y-%m")
     page = client.get(reverse("stations:reception_coverage_stations"), {"month": month})
     names = {s.name for s in page.context["page"]}
-    assert "东城街道人大代表联络站" in names and station.name in names
+    # The towns' stations below 东湖区 keep no reception rule in the demo.
+    assert "青石镇大柳村代表联络站" in names and station.name in names
+    assert "东城街道人大代表联络站" not in names  # its 15th held this month
     assert "岭南街道人大代表联络站" not in names  # 西岭区: out of staff_a's scope
     # 湖滨 is listed unless it has a reception this month: a day held, or one still planned from today on (the
     # demo leaves its last past day unrecorded, which is no reception).
@@ -839,3 +841,30 @@ def test_a_past_planned_day_never_recorded_is_no_reception(station):
     assert not missing(last_month)
     svc.reception_day_add(actor=staff, station=station, date=today, start_time=T(9), end_time=T(11))
     assert not missing(today)  # planned for today: still to come
+
+
+# --- the demo's reception days -------------------------------------------------------------------------
+def test_the_demo_gives_most_stations_a_rule_and_every_held_day_with_citizens_its_opinions():
+    """Each station of the two districts' own congresses keeps the reception days its opening hours state,
+    and a held day where citizens came has some of their opinions typed in."""
+    for region in ("东湖区", "西岭区"):
+        district = Congress.objects.get(region_name=region, level="county")
+        stations = Station.objects.filter(congress=district, is_active=True)
+        without = stations.filter(reception_rules__isnull=True)
+        assert stations.count() >= 8 and not without.exists(), list(without)
+        held = ReceptionDay.objects.filter(station__in=stations, status="held")
+        assert held.count() >= stations.count()
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    held = ReceptionDay.objects.filter(status="held", citizens_count__gt=0)
+    assert held.filter(date__gte=last_month).count() >= 20
+    assert not held.filter(opinion_links__isnull=True).exists()
+    hubin = ReceptionDay.objects.filter(station__name="湖滨街道人大代表联络站", status="held").first()
+    page = client_of("station_a", "zh-hans").get(reverse("stations:reception_day", args=[hubin.pk]))
+    assert "本次接待日尚未录入群众意见" not in page.content.decode()
+    # Opinions of the earlier weeks are answered; the last days' wait for the office.
+    states = set(Opinion.objects.filter(reception_link__day__in=held).values_list("state", flat=True))
+    assert {"new", "replied", "solved"} <= states
+    # The stations whose day differs from the 15th say so in their opening hours.
+    wenchang = Station.objects.get(name="文昌街道人大代表联络站")
+    assert wenchang.opening_hours.startswith("每月第二个星期三")

@@ -282,3 +282,45 @@ def test_a_stations_page_names_its_staff(client):
     html = client.get(reverse("stations:detail", args=[station.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "联络站工作人员" in html.content.decode()
     assert escape(staff.display_name) in html.content.decode()
+
+
+def test_a_stations_history_reads_in_words_and_its_qr_code_shows_its_address(client, settings):
+    """The demo station's history (办理记录) names each step in Chinese, never by its code; under the QR code
+    is the public address it encodes (LVZHI_PUBLIC_URL + /c/<token>/), as a link."""
+    from lvzhi.opinions.models import ContactCode
+    from lvzhi.org.models import User
+
+    settings.LVZHI_PUBLIC_URL = "https://lvzhi.example.cn"
+    station = Station.objects.get(name="湖滨街道人大代表联络站")
+    code = ContactCode.objects.get(station=station, revoked_at=None)
+    client.force_login(User.objects.get(username="staff_a"))
+    html = client.get(reverse("stations:detail", args=[station.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = html.content.decode()
+    events = html.context["events"]
+    assert {e.kind for e in events} >= {"station.created", "station.deputy_assigned"}
+    history = body[body.index("办理记录") :]
+    assert "station." not in history and "reception." not in history
+    assert "新增联络站" in history and "代表进站" in history
+    address = f"https://lvzhi.example.cn/c/{code.token}/"
+    assert f'<a href="{address}"' in body and f">{address}</a>" in body
+
+
+def test_a_closed_and_reopened_station_reads_so_in_its_history(w):
+    station = StationFactory(congress=w.district_a)
+    services.station_set_active(actor=w.staff_a, station=station, active=False)
+    services.station_set_active(actor=w.staff_a, station=station, active=True)
+    html = w.client(w.staff_a).get(
+        reverse("stations:detail", args=[station.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    history = html.content.decode().split("办理记录", 1)[1]
+    assert "关闭联络站" in history and "重新开放联络站" in history and "station." not in history
+    assert "开放 → 已关闭" in history
+
+
+@pytest.mark.parametrize("url", ["stations:list", "org:group_list"])
+def test_the_name_column_of_stations_and_groups_reads_as_a_name_of_a_thing(client, url):
+    from lvzhi.org.models import User
+
+    client.force_login(User.objects.get(username="staff_a"))
+    body = client.get(reverse(url), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<th>名称</th>" in body and "姓名" not in body
