@@ -261,7 +261,8 @@ def test_the_audit_log_and_the_list_s_history_show_its_events_in_words(w, client
     assert "Consultation meeting recorded" in body and "Consultation list closed" in body
     body = page_text(client.get(reverse("suggestions:consultation_detail", args=[lst.pk])))
     assert "Item put on the consultation list" in body and "consultation.item_added" not in body
-    assert "→ Open" in body and "→ open" not in body  # the list's states in words
+    # the list's states in words; its first step names only the state it reached
+    assert "（Open）" in body and "open）" not in body and "（ →" not in body
 
 
 # --- pages -------------------------------------------------------------------------------------
