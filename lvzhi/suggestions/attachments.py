@@ -155,6 +155,38 @@ def check_file(file) -> str:
     return ext
 
 
+def check_files(files, *, max_files: int, too_many: str, already: int = 0) -> list:
+    """The chosen files of a multi-file field (empty slots dropped), each checked; errors on field "files"."""
+    files = [f for f in (files or []) if f]
+    if already + len(files) > max_files:
+        raise ServiceError("too_many_files", too_many, field="files")
+    for f in files:
+        try:
+            check_file(f)
+        except ServiceError as exc:
+            raise ServiceError(exc.code, exc.message, field="files") from None
+    return files
+
+
+def store_files(files, make_row) -> list:
+    """Store checked files under random names, each in the unsaved row `make_row(file, ext)` builds (its
+    FileField named `file`); on any failure nothing stays behind."""
+    stored: list = []
+    try:
+        for f in files:
+            ext = check_file(f)
+            row = make_row(f, ext)
+            f.seek(0)
+            row.file.save(f"{uuid.uuid4().hex}.{ext}", f, save=False)
+            stored.append(row)
+            row.save()
+    except Exception:
+        for row in stored:
+            row.file.storage.delete(row.file.name)
+        raise
+    return stored
+
+
 @transaction.atomic
 def attachment_add(
     *, actor, suggestion: Suggestion, file, kind: str = Attachment.Kind.MATERIAL

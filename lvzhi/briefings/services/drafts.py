@@ -8,7 +8,6 @@ tree's deputy groups, its tree's stations. Files are checked like every upload (
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -18,7 +17,7 @@ from lvzhi.core.audit import record_event
 from lvzhi.core.errors import ServiceError
 from lvzhi.org.models import Congress
 from lvzhi.org.permissions import can_manage_congress
-from lvzhi.suggestions.attachments import ALLOWED_TYPES, check_file, clean_name
+from lvzhi.suggestions.attachments import ALLOWED_TYPES, check_files, clean_name, store_files
 
 from .. import events
 from ..models import Briefing, BriefingFile, Target
@@ -108,41 +107,25 @@ def _targets(
 
 
 def _files(files: Sequence | None, already: int = 0) -> list:
-    files = [f for f in (files or []) if f]
-    if already + len(files) > MAX_FILES:
-        raise ServiceError(
-            "too_many_files", _("At most %(n)s files per briefing.") % {"n": MAX_FILES}, field="files"
-        )
-    for f in files:
-        try:
-            check_file(f)
-        except ServiceError as exc:
-            raise ServiceError(exc.code, exc.message, field="files") from None
-    return files
+    return check_files(
+        files,
+        max_files=MAX_FILES,
+        already=already,
+        too_many=_("At most %(n)s files per briefing.") % {"n": MAX_FILES},
+    )
 
 
 def _store(briefing: Briefing, files: Iterable, actor) -> list[BriefingFile]:
-    """Store checked files under random names; on any failure nothing stays behind."""
-    stored: list[BriefingFile] = []
-    try:
-        for f in files:
-            ext = check_file(f)
-            row = BriefingFile(
-                briefing=briefing,
-                name=clean_name(f.name),
-                size=f.size,
-                content_type=ALLOWED_TYPES[ext],
-                uploaded_by=actor,
-            )
-            f.seek(0)
-            row.file.save(f"{uuid.uuid4().hex}.{ext}", f, save=False)
-            stored.append(row)
-            row.save()
-    except Exception:
-        for row in stored:
-            row.file.storage.delete(row.file.name)
-        raise
-    return stored
+    return store_files(
+        files,
+        lambda f, ext: BriefingFile(
+            briefing=briefing,
+            name=clean_name(f.name),
+            size=f.size,
+            content_type=ALLOWED_TYPES[ext],
+            uploaded_by=actor,
+        ),
+    )
 
 
 @transaction.atomic

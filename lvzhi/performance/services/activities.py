@@ -8,7 +8,6 @@ registrations are confirmed as they are made. No one confirms their own activity
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -22,7 +21,7 @@ from lvzhi.core.notifications import notify
 from lvzhi.org.models import DeputyGroup, Mandate, User
 from lvzhi.org.permissions import can_manage_congress
 from lvzhi.org.scope import scope_for
-from lvzhi.suggestions.attachments import ALLOWED_TYPES, check_file, clean_name
+from lvzhi.suggestions.attachments import ALLOWED_TYPES, check_file, check_files, clean_name, store_files
 
 from .. import events, kinds
 from ..models import Activity, ActivityKind, Evidence, Participation
@@ -53,41 +52,22 @@ def _kind(kind, congress) -> ActivityKind:
 
 
 def _files(files: Sequence | None) -> list:
-    files = [f for f in (files or []) if f]
-    if len(files) > MAX_FILES:
-        raise ServiceError(
-            "too_many_files", _("At most %(n)s files per activity.") % {"n": MAX_FILES}, field="files"
-        )
-    for f in files:
-        try:
-            check_file(f)
-        except ServiceError as exc:
-            raise ServiceError(exc.code, exc.message, field="files") from None
-    return files
+    return check_files(
+        files, max_files=MAX_FILES, too_many=_("At most %(n)s files per activity.") % {"n": MAX_FILES}
+    )
 
 
 def _store_evidence(activity: Activity, files: Iterable, actor) -> list[Evidence]:
-    """Store checked files under random names; on any failure nothing stays behind."""
-    stored: list[Evidence] = []
-    try:
-        for f in files:
-            ext = check_file(f)
-            row = Evidence(
-                activity=activity,
-                name=clean_name(f.name),
-                size=f.size,
-                content_type=ALLOWED_TYPES[ext],
-                uploaded_by=actor,
-            )
-            f.seek(0)
-            row.file.save(f"{uuid.uuid4().hex}.{ext}", f, save=False)
-            stored.append(row)
-            row.save()
-    except Exception:
-        for row in stored:
-            row.file.storage.delete(row.file.name)
-        raise
-    return stored
+    return store_files(
+        files,
+        lambda f, ext: Evidence(
+            activity=activity,
+            name=clean_name(f.name),
+            size=f.size,
+            content_type=ALLOWED_TYPES[ext],
+            uploaded_by=actor,
+        ),
+    )
 
 
 def _serving(mandate: Mandate, day: dt.date) -> bool:
