@@ -363,16 +363,30 @@ def day_edit(request, pk: int):
         "deputies": scheduled,
     }
     form = DayForm(request.POST or None, initial=initial, deputies=deputies)
+    return _planned_day_step(
+        request,
+        day,
+        form,
+        run=lambda data: services.reception_day_update(actor=request.user, day=day, **data),
+        done=_("Reception day saved."),
+        title=_("Change the reception day"),
+        submit=_("Save"),
+    )
+
+
+def _planned_day_step(request, day, form, *, run, done, title, submit):
+    """A form step on a planned day: run the service on a valid POST, else show the form (kept, with its
+    errors; 400 after a refused POST); a day no longer planned shows the form closed."""
     status = 200
     if request.method == "POST" and day.status == ReceptionDay.Status.PLANNED:
         status = 400
         if form.is_valid():
             try:
-                services.reception_day_update(actor=request.user, day=day, **form.cleaned_data)
+                run(form.cleaned_data)
             except ServiceError as exc:
                 _refuse(form, exc)
             else:
-                messages.success(request, _("Reception day saved."))
+                messages.success(request, done)
                 return redirect("stations:reception_day", day.pk)
     return render(
         request,
@@ -380,9 +394,9 @@ def day_edit(request, pk: int):
         {
             "day": day,
             "form": form,
-            "title": _("Change the reception day"),
+            "title": title,
             "open": day.status == ReceptionDay.Status.PLANNED,
-            "submit": _("Save"),
+            "submit": submit,
         },
         status=status,
     )
@@ -392,29 +406,14 @@ def day_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def day_cancel(request, pk: int):
     day = _managed_day(request, pk)
-    form = CancelForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and day.status == ReceptionDay.Status.PLANNED:
-        status = 400
-        if form.is_valid():
-            try:
-                services.reception_day_cancel(actor=request.user, day=day, reason=form.cleaned_data["reason"])
-            except ServiceError as exc:
-                _refuse(form, exc)
-            else:
-                messages.success(request, _("Reception day cancelled."))
-                return redirect("stations:reception_day", day.pk)
-    return render(
+    return _planned_day_step(
         request,
-        "stations/reception/day_form.html",
-        {
-            "day": day,
-            "form": form,
-            "title": _("Cancel the reception day"),
-            "open": day.status == ReceptionDay.Status.PLANNED,
-            "submit": _("Cancel the reception day"),
-        },
-        status=status,
+        day,
+        CancelForm(request.POST or None),
+        run=lambda data: services.reception_day_cancel(actor=request.user, day=day, reason=data["reason"]),
+        done=_("Reception day cancelled."),
+        title=_("Cancel the reception day"),
+        submit=_("Cancel the reception day"),
     )
 
 
