@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "lvzhi.meetings",
     "lvzhi.briefings",
     "lvzhi.training",
+    "lvzhi.dashboards",
     "lvzhi.portal",
     "lvzhi.api",
     "lvzhi.demo",

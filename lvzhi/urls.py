@@ -25,6 +25,7 @@ urlpatterns = [
     path("meetings/", include("lvzhi.meetings.urls")),  # invitations: meetings, inspections, research
     path("briefings/", include("lvzhi.briefings.urls")),  # keeping deputies informed (知情知政)
     path("training/", include("lvzhi.training.urls")),
+    path("dashboards/", include("lvzhi.dashboards.urls")),  # the chair's and staff's figures
     path("public/reception/", include("lvzhi.stations.urls_public")),  # calendar of reception days
     path("public/meetings/", include("lvzhi.meetings.urls_public")),  # citizens apply to observe (旁听)
     path("public/", include("lvzhi.portal.urls")),

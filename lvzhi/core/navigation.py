@@ -21,6 +21,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), "home", frozenset()),
+    NavItem(_("Dashboard"), "dashboards:index", frozenset(STAFFISH)),
     NavItem(
         _("Deputies"),
         "org:deputy_list",
