@@ -71,6 +71,13 @@ def _env_int(name: str, default: int) -> int:
     return value
 
 
+def _ensure_frontend() -> None:
+    """ECharts from package-lock.json (`npm ci`) when missing; without npm the pages show tables only."""
+    from lvzhi.core.frontend import ensure_frontend_packages
+
+    ensure_frontend_packages()
+
+
 def cmd_demo(args) -> None:
     # The demo is always embedded: an exported DATABASE_URL or REDIS_URL (of a real installation) is ignored,
     # so the demo city never lands in a real database and --reset really starts over.
@@ -89,6 +96,7 @@ def cmd_demo(args) -> None:
             elif target.exists():
                 target.unlink()
     os.environ["LVZHI_HOME"] = str(home)
+    _ensure_frontend()  # before the settings are read: they serve the library only once it is there
     _setup(demo=True)
     print(f"lvzhi demo: data in {home}", flush=True)
     _prepare_database()
@@ -134,6 +142,7 @@ def cmd_demo(args) -> None:
 def cmd_serve(args) -> None:
     port = args.port if args.port is not None else _env_int("PORT", 8000)
     workers = args.workers if args.workers is not None else _env_int("WEB_CONCURRENCY", 2)
+    _ensure_frontend()
     _setup()
     from django.core.management import call_command
 

@@ -266,6 +266,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
 _writable_dir(STATIC_ROOT)  # WhiteNoise warns on every request when it is missing
+# The charting library, installed by `npm ci` (lvzhi.core.frontend), served as /static/vendor/echarts/….
+from lvzhi.core.frontend import staticfiles_dirs as _frontend_dirs  # noqa: E402
+
+STATICFILES_DIRS = _frontend_dirs()
 MEDIA_URL = "media/"
 MEDIA_ROOT = HOME / "media"
 STORAGES = {
