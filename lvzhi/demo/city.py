@@ -108,6 +108,9 @@ def build_demo_city(progress: bool = False) -> dict[str, int]:
     from .briefings import build_demo_briefings
 
     counts["briefings"] = build_demo_briefings()
+    from lvzhi.dashboards.figures import refresh
+
+    counts["dashboard_cells"] = refresh()  # the dashboards' summary, so the demo opens with its figures
     if progress:
         print(
             f"lvzhi demo: 示范市 built in {time.monotonic() - started:.1f} s: "

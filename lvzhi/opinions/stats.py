@@ -499,3 +499,56 @@ def trends(
         "place": ordered(by_place)[:15],
         "district": ordered(districts),
     }
+
+
+# --- the dashboards' contribution (lvzhi.dashboards.figures) --------------------------------------------
+def _received(path: str, since: dt.date | None, until: dt.date | None, *, by_station: bool = False):
+    qs = Opinion.objects.order_by()
+    if by_station:
+        qs = qs.filter(station__isnull=False)
+        if path:
+            qs = qs.filter(station__congress__path__startswith=path)
+    elif path:
+        qs = qs.filter(congress__path__startswith=path)
+    if since:
+        qs = qs.filter(created_at__gte=_day_start(since))
+    if until:
+        qs = qs.filter(created_at__lt=_day_start(until + dt.timedelta(days=1)))
+    return qs.annotate(month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone()))
+
+
+def _local_month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return dt.date(value.year, value.month, 1)
+    return value.replace(day=1)
+
+
+def _dashboard_counts() -> dict:
+    return {"collected": Count("pk"), "solved": Count("pk", filter=_solved())}
+
+
+def monthly(*, path: str = "", since=None, until=None):
+    """(congress id, month received, {"collected": n, "solved": n}), one grouped query for every congress and
+    month (months in local time, as the lists' since/until)."""
+    rows = _received(path, since, until).values("congress_id", "month").annotate(**_dashboard_counts())
+    for r in rows:
+        yield r["congress_id"], _local_month(r["month"]), {"collected": r["collected"], "solved": r["solved"]}
+
+
+def monthly_by_station(*, path: str = "", since=None, until=None):
+    """(station's congress id, station id, month received, {"collected": n, "solved": n}) for the opinions
+    collected at a station of a congress under `path`, one grouped query."""
+    rows = (
+        _received(path, since, until, by_station=True)
+        .values("station__congress_id", "station_id", "month")
+        .annotate(**_dashboard_counts())
+    )
+    for r in rows:
+        yield (
+            r["station__congress_id"],
+            r["station_id"],
+            _local_month(r["month"]),
+            {"collected": r["collected"], "solved": r["solved"]},
+        )

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -438,3 +438,57 @@ def figure_list(
     if f is None:
         return None
     return qs.filter(f.denominator(day)) if part == "den" else qs.filter(f.num_q(day))
+
+
+# --- the dashboards' contribution (lvzhi.dashboards.figures) --------------------------------------------
+DASHBOARD_FIGURES = ("submitted", "closed", "replied_on_time", "solved", "face_to_face", "satisfied_first")
+
+
+def _received(path: str, since: dt.date | None, until: dt.date | None) -> QuerySet[Suggestion]:
+    """Every submitted suggestion received in [since, until] of the congresses under `path` (all: empty)."""
+    qs = Suggestion.objects.exclude(state=State.DRAFT).filter(
+        submitted_at__isnull=False, received_on__isnull=False
+    )
+    if path:
+        qs = qs.filter(congress__path__startswith=path)
+    if since:
+        qs = qs.filter(received_on__gte=since)
+    if until:
+        qs = qs.filter(received_on__lte=until)
+    return qs.order_by()
+
+
+def _pairs(row: dict, keys) -> dict[str, tuple[int, int]]:
+    return {k: (row[f"{k}__n"], row[f"{k}__d"]) for k in keys}
+
+
+def monthly(*, path: str = "", since=None, until=None, day: dt.date):
+    """(congress id, month received, {figure: (numerator, denominator)}) for the dashboards' figures, one
+    grouped query for every congress and month."""
+    rows = (
+        _received(path, since, until)
+        .annotate(month=TruncMonth("received_on"))
+        .values("congress_id", "month")
+        .annotate(**_counts(day, DASHBOARD_FIGURES))
+    )
+    for r in rows:
+        yield r["congress_id"], r["month"], _pairs(r, DASHBOARD_FIGURES)
+
+
+def monthly_by_unit(*, path: str = "", since=None, until=None, day: dt.date):
+    """(congress id, month received, lead unit id, {figure: (numerator, denominator)}) for the units'
+    ranking figures, one grouped query."""
+    lead_unit = Subquery(
+        Assignment.objects.filter(
+            suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True
+        ).values("unit_id")[:1]
+    )
+    rows = (
+        _received(path, since, until)
+        .annotate(month=TruncMonth("received_on"), lead_unit=lead_unit)
+        .exclude(lead_unit=None)
+        .values("congress_id", "month", "lead_unit")
+        .annotate(**_counts(day, UNIT_FIGURES))
+    )
+    for r in rows:
+        yield r["congress_id"], r["month"], r["lead_unit"], _pairs(r, UNIT_FIGURES)
