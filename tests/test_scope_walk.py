@@ -260,6 +260,8 @@ PARAM_VALUES = {"year": "2026", "month": "1", "kind": "deputies"}
 # The citizen's pages take secrets, not ids: a code's token, an opinion's follow-up key, a photo's place (1-3).
 # Walked with values that name nothing (a 404); tests/opinions open them with real ones.
 PARAM_VALUES |= {"token": "walk-no-such-code", "key": "0" * 32, "index": "1"}
+# A dashboard figure's page is named by the figure's key (lvzhi.dashboards.figures.HEADLINE).
+PARAM_VALUES |= {"figure": "satisfied_first"}
 
 # Pages anyone may open signed out.
 PUBLIC = {"signin", "healthz", "set_language", "api:openapi-json", "api:openapi-view", "home"}

@@ -1,6 +1,11 @@
 """The dashboards of the chair and the staff, mounted at /dashboards/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("figure/<str:figure>/", views.figure, name="figure"),
+]

@@ -1,0 +1,467 @@
+"""The chair's and staff's dashboard pages: a region's headline figures with trends, the breakdown by child
+congress (the drill-down), its stations and the lead units' ranking; and one figure's page, where each number
+links to the list of records it counts.
+
+The numbers come from lvzhi.dashboards.figures (small pre-rolled-up rows). Each table is built once as an
+exports.Table: the page renders it, the chart beside it is drawn from it (json_script) and
+?table=<name>&format=xlsx exports it, so chart, table and file show the same numbers.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lvzhi.core.frontend import ECHARTS_STATIC_PATH
+from lvzhi.core.params import parse_id
+from lvzhi.org.models import Congress
+from lvzhi.org.scope import scope_for
+
+from . import exports, figures
+from .exports import Cell, Column, Table
+
+DENIED = gettext_lazy("The dashboards are for deputy-affairs staff and chairs.")
+# The index's children chart compares each region's flows (stock counts would dwarf them on one axis).
+CHILD_CHART = ["activities", "opinions", "suggestions"]
+TREND_CHART = ["activities", "opinions", "suggestions"]
+UNIT_CHART = ["replied_on_time", "face_to_face", "satisfied_first"]
+# What the records of a rate's denominator outside its numerator are (the "miss" part of its list).
+MISS_LABELS = {
+    "in_stations": gettext_lazy("Not in a station"),
+    "opinions_solved": gettext_lazy("Not solved"),
+    "closed": gettext_lazy("Not closed"),
+    "replied_on_time": gettext_lazy("Replied late"),
+    "solved": gettext_lazy("Not solved"),
+    "face_to_face": gettext_lazy("Without face-to-face"),
+    "satisfied_first": gettext_lazy("Dissatisfied"),
+    "compliance": gettext_lazy("Short of the rules"),
+}
+
+
+# --- who may read which region ---------------------------------------------------------------------
+def _readable(user) -> Q | None:
+    """The congresses the user may pick as a region (None: all); PermissionDenied for other roles."""
+    s = scope_for(user)
+    if s.is_admin:
+        return None
+    if not s.read_paths:
+        raise PermissionDenied(DENIED)
+    q = Q(pk__in=[])
+    for path in s.read_paths:
+        q |= Q(path__startswith=path)
+    return q
+
+
+def region_from(request) -> tuple[Congress, list[Congress]]:
+    """The region asked for (?region=id), else the user's top congress; and the breadcrumbs, top first.
+
+    A value that is no id gives the default region; a congress outside the user's tree is not found (404),
+    as every record outside a scope is."""
+    readable = _readable(request.user)
+    congresses = Congress.objects.all() if readable is None else Congress.objects.filter(readable)
+    wanted = parse_id(request.GET.get("region"))
+    if wanted is not None:
+        region = congresses.filter(pk=wanted).first()
+        if region is None:
+            raise Http404(_("No such region."))
+    else:
+        # The top congress the user reads (the city for the city's chair); for the administrator, the root.
+        paths = scope_for(request.user).read_paths
+        if paths:
+            region = congresses.filter(path=min(paths, key=len)).first()
+        else:
+            region = congresses.filter(parent__isnull=True).order_by("path", "pk").first()
+        if region is None:
+            raise PermissionDenied(DENIED)
+    ids = region.ancestor_ids()
+    found = {c.pk: c for c in congresses.filter(pk__in=ids[1:])} | {region.pk: region}
+    crumbs = [found[pk] for pk in reversed(ids) if pk in found]
+    return region, crumbs
+
+
+# --- links -------------------------------------------------------------------------------------------
+def _query(region: Congress, period: figures.Period, **extra) -> str:
+    return urlencode({"region": region.pk, **period.params(), **extra})
+
+
+def dashboard_url(region: Congress, period: figures.Period) -> str:
+    return reverse("dashboards:index") + "?" + _query(region, period)
+
+
+def figure_url(key: str, region: Congress, period: figures.Period) -> str:
+    return reverse("dashboards:figure", args=[key]) + "?" + _query(region, period)
+
+
+# --- the index's tables ------------------------------------------------------------------------------
+# Labels of the unit table's own figures (the lead units' count of suggestions, not a date).
+LABELS = {"assigned": gettext_lazy("Suggestions assigned")}
+
+
+def _label(d) -> str:
+    return str(LABELS.get(d.key, d.label))
+
+
+def _value_columns(defs) -> list[Column]:
+    return [Column(_label(d), key=d.key, numeric=d.is_count, rate=not d.is_count) for d in defs]
+
+
+def headline_table(region, period, values) -> Table:
+    table = Table(
+        "headline",
+        _("Headline figures"),
+        [
+            Column(_("Figure")),
+            Column(_("Value"), numeric=True),
+            Column(_("Numerator"), numeric=True),
+            Column(_("Denominator"), numeric=True),
+            Column(_("Definition")),
+        ],
+    )
+    for d in figures.HEADLINE:
+        v = values[d.key]
+        table.add(
+            [
+                Cell(str(d.label), href=figure_url(d.key, region, period)),
+                Cell.of_value(v),
+                Cell.count(v.numerator),
+                Cell.count(None if d.is_count else v.denominator),
+                Cell(str(d.definition)),
+            ]
+        )
+    return table
+
+
+def trend_table(region, period, months=None) -> Table:
+    defs = [d for d in figures.HEADLINE if d.kind == figures.FLOW]
+    table = Table(
+        "trend",
+        _("Trend by month"),
+        [Column(_("Month"))] + _value_columns(defs),
+        chart="line",
+        chart_keys=TREND_CHART,
+    )
+    for month, values in figures.by_month(region, period) if months is None else months:
+        table.add([Cell(f"{month:%Y-%m}")] + [Cell.of_value(values[d.key]) for d in defs])
+    return table
+
+
+def children_table(region, period, rows) -> Table:
+    defs = figures.HEADLINE
+    table = Table(
+        "children",
+        _("By region below"),
+        [Column(_("Region"))] + _value_columns(defs),
+        chart="bar",
+        chart_keys=CHILD_CHART,
+        note=_("本级: records of %(name)s itself; each region below counts its whole tree.")
+        % {"name": region.name},
+    )
+    for row in rows:
+        href = dashboard_url(row.congress, period) if row.congress is not None else None
+        table.add([Cell(row.label, href=href)] + [Cell.of_value(row.values[d.key]) for d in defs])
+    total = figures.total(rows)
+    table.add([Cell(_("Total"))] + [Cell.of_value(total[d.key]) for d in defs], is_total=True)
+    return table
+
+
+def stations_table(region, period, rows) -> Table:
+    defs = figures.STATION_FIGURES
+    table = Table(
+        "stations",
+        _("Stations"),
+        [Column(_("Station"))] + _value_columns(defs),
+        chart="bar",
+        chart_keys=["reception_days", "opinions"],
+        note=_("Deputies entered are as of the refresh; the other figures count the months chosen."),
+    )
+    for row in rows:
+        cells = [Cell(row.label, href=reverse("stations:detail", args=[row.station.pk]))]
+        for d in defs:
+            part = "num"
+            cells.append(
+                Cell.of_value(
+                    row.values[d.key],
+                    href=figures.list_url(d.key, part, region, period, station_id=row.station.pk),
+                )
+            )
+        table.add(cells)
+    return table
+
+
+def units_table(region, period, rows) -> Table:
+    defs = figures.UNIT_FIGURES
+    table = Table(
+        "units",
+        _("Lead units"),
+        [Column(_("Unit"))]
+        + _value_columns(defs)
+        + [Column(str(MISS_LABELS["satisfied_first"]), numeric=True)],
+        chart="bar",
+        chart_keys=UNIT_CHART,
+        note=_("Lead units of the region's suggestions, the best rated first."),
+    )
+    for row in rows:
+        cells = [Cell(row.name)]
+        for d in defs:
+            href = figures.list_url(
+                d.key, "den" if d.key == "assigned" else "num", region, period, unit_id=row.unit_id
+            )
+            cells.append(Cell.of_value(row.values[d.key], href=href))
+        miss = row.dissatisfied
+        url = figures.list_url("satisfied_first", "miss", region, period, unit_id=row.unit_id)
+        cells.append(Cell.count(miss, href=url))
+        table.add(cells)
+    return table
+
+
+# --- one figure's tables ------------------------------------------------------------------------------
+def _figure_columns(d) -> list[Column]:
+    if d.is_count:
+        return [Column(str(d.label), key=d.key, numeric=True)]
+    return [
+        Column(str(d.label), key=d.key, rate=True),
+        Column(_("Numerator"), numeric=True),
+        Column(_("Denominator"), numeric=True),
+        Column(str(MISS_LABELS.get(d.key, _("Others"))), numeric=True),
+    ]
+
+
+def _figure_cells(d, value, links) -> list[Cell]:
+    """The figure's cells; links(part) gives the list behind the numerator, denominator or the others."""
+    if d.is_count:
+        return [Cell.of_value(value, href=links("num") if value.numerator else None)]
+    rate = Cell.of_value(value)
+    return [
+        rate,
+        Cell.count(value.numerator, href=links("num")),
+        Cell.count(value.denominator, href=links("den")),
+        Cell.count(value.miss, href=links("miss")),
+    ]
+
+
+def figure_month_table(d, region, period) -> Table:
+    table = Table(
+        "month", _("By month"), [Column(_("Month"))] + _figure_columns(d), chart="line", chart_keys=[d.key]
+    )
+    for month, values in figures.by_month(region, period):
+        one = figures.Period(month, month)
+        table.add(
+            [Cell(f"{month:%Y-%m}")]
+            + _figure_cells(
+                d, values[d.key], lambda part, one=one: figures.list_url(d.key, part, region, one)
+            )
+        )
+    return table
+
+
+def figure_child_table(d, region, period, rows) -> Table:
+    table = Table(
+        "child",
+        _("By region below"),
+        [Column(_("Region"))] + _figure_columns(d),
+        chart="bar",
+        chart_keys=[d.key],
+        note=_("本级: records of %(name)s itself; each region below counts its whole tree.")
+        % {"name": region.name},
+    )
+    for row in rows:
+        if row.congress is None:
+            # The region's own level has no list of its own (a list holds a whole tree): numbers only.
+            table.add([Cell(row.label)] + _figure_cells(d, row.values[d.key], lambda part: None))
+            continue
+        child = row.congress
+        table.add(
+            [Cell(row.label, href=figure_url(d.key, child, period))]
+            + _figure_cells(
+                d, row.values[d.key], lambda part, c=child: figures.list_url(d.key, part, c, period)
+            )
+        )
+    total = figures.total(rows)[d.key]
+    table.add(
+        [Cell(_("Total"))]
+        + _figure_cells(d, total, lambda part: figures.list_url(d.key, part, region, period)),
+        is_total=True,
+    )
+    return table
+
+
+def figure_unit_table(d, region, period, rows) -> Table:
+    assigned = figures.UNIT_FIGURES[0]
+    table = Table(
+        "unit",
+        _("By lead unit"),
+        [Column(_("Unit")), Column(_label(assigned), numeric=True)] + _figure_columns(d),
+        chart="bar",
+        chart_keys=[d.key],
+    )
+    for row in rows:
+
+        def links(part, unit_id=row.unit_id):
+            return figures.list_url(d.key, part, region, period, unit_id=unit_id)
+
+        table.add(
+            [
+                Cell(row.name),
+                Cell.count(
+                    row.assigned,
+                    href=figures.list_url("assigned", "den", region, period, unit_id=row.unit_id),
+                ),
+            ]
+            + _figure_cells(d, row.values[d.key], links)
+        )
+    return table
+
+
+def figure_station_table(d, region, period, rows) -> Table:
+    table = Table(
+        "station", _("Stations"), [Column(_("Station"))] + _figure_columns(d), chart="bar", chart_keys=[d.key]
+    )
+    for row in rows:
+
+        def links(part, station_id=row.station.pk):
+            return figures.list_url(d.key, part, region, period, station_id=station_id)
+
+        table.add(
+            [Cell(row.label, href=reverse("stations:detail", args=[row.station.pk]))]
+            + _figure_cells(d, row.values[d.key], links)
+        )
+    return table
+
+
+# --- the pages -----------------------------------------------------------------------------------------
+def _finish(request, tables: list[Table], region, period) -> None:
+    for t in tables:
+        t.chart_json = t.chart_data()
+        t.chart_id = f"chart-{t.name}"
+        t.export_url = request.path + "?" + _query(region, period, table=t.name, format="xlsx")
+
+
+def _export(request, tables: list[Table], region, period, title: str) -> HttpResponse | None:
+    """The table asked for as an Excel file (?table=<name>&format=xlsx), or None for the page."""
+    if request.GET.get("format") != "xlsx":
+        return None
+    table = next((t for t in tables if t.name == request.GET.get("table")), None)
+    if table is None:
+        return None  # an unknown table: the page itself
+    since, until = period.params()["since"], period.params()["until"]
+    heading = f"{region.name} · {title} · {table.title} · {since} — {until}"
+    data = exports.export(
+        table,
+        actor=request.user,
+        request=request,
+        region=region,
+        heading=heading,
+        what={"page": title, "region": region.pk, **period.params()},
+    )
+    response = HttpResponse(data, content_type=exports.XLSX)
+    filename = f"{region.name}-{title}-{table.title}-{since}-{until}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _choices(crumbs, region, rows) -> list:
+    """The region picker: the way up (within the user's tree), the region, the regions below."""
+    out = [(c, "") for c in crumbs] + [(r.congress, "　└ ") for r in rows if r.congress is not None]
+    for c, indent in out:
+        c.indent = indent
+    return [c for c, _ in out]
+
+
+def _context(request, region, crumbs, period, url_of, rows) -> dict:
+    for c in crumbs:
+        c.page_url = url_of(c)
+    return {
+        "region": region,
+        "crumbs": crumbs,
+        "region_choices": _choices(crumbs, region, rows),
+        "period": period,
+        "period_params": period.params(),
+        "refreshed_at": figures.refreshed_at(),
+        "echarts_path": ECHARTS_STATIC_PATH,
+    }
+
+
+@login_required
+def index(request):
+    region, crumbs = region_from(request)
+    period = figures.Period.parse(request.GET)
+    values = figures.headline(region, period)
+    rows = figures.by_child(region, period)
+    tables = [trend_table(region, period), children_table(region, period, rows)]
+    stations = figures.by_station(region, period)
+    if stations:
+        tables.append(stations_table(region, period, stations))
+    tables.append(units_table(region, period, figures.by_unit(region, period)))
+    headline = headline_table(region, period, values)
+    _finish(request, [headline, *tables], region, period)
+    response = _export(request, [headline, *tables], region, period, _("Dashboard"))
+    if response is not None:
+        return response
+    cards = [
+        {
+            "key": d.key,
+            "label": d.label,
+            "definition": d.definition,
+            "cell": Cell.of_value(values[d.key]),
+            "url": figure_url(d.key, region, period),
+        }
+        for d in figures.HEADLINE
+    ]
+    context = _context(request, region, crumbs, period, lambda c: dashboard_url(c, period), rows)
+    return render(
+        request,
+        "dashboards/index.html",
+        {**context, "cards": cards, "tables": tables, "headline_table": headline},
+    )
+
+
+@login_required
+def figure(request, figure: str):
+    region, crumbs = region_from(request)
+    d = figures.BY_KEY.get(figure)
+    if d is None:
+        raise Http404(_("No such figure."))
+    period = figures.Period.parse(request.GET)
+    value = figures.headline(region, period)[d.key]
+    rows = figures.by_child(region, period)
+    tables = []
+    if d.kind == figures.FLOW:
+        tables.append(figure_month_table(d, region, period))
+    tables.append(figure_child_table(d, region, period, rows))
+    if d.key in {u.key for u in figures.UNIT_FIGURES}:
+        tables.append(figure_unit_table(d, region, period, figures.by_unit(region, period)))
+    if d.key in {s.key for s in figures.STATION_FIGURES}:
+        stations = figures.by_station(region, period)
+        if stations:
+            tables.append(figure_station_table(d, region, period, stations))
+    _finish(request, tables, region, period)
+    response = _export(request, tables, region, period, str(d.label))
+    if response is not None:
+        return response
+    context = _context(request, region, crumbs, period, lambda c: figure_url(d.key, c, period), rows)
+
+    def top(part):
+        return figures.list_url(d.key, part, region, period)
+
+    return render(
+        request,
+        "dashboards/figure.html",
+        {
+            **context,
+            "definition": d,
+            "value": value,
+            "cell": Cell.of_value(value),
+            "top_url": top("num") if d.is_count else None,
+            "num_url": top("num"),
+            "den_url": top("den"),
+            "back_url": dashboard_url(region, period),
+            "tables": tables,
+        },
+    )

@@ -1,0 +1,177 @@
+"""The dashboard pages on the demo city: the numbers are the figures', the drill-down goes city → district →
+township → station, every table exports to Excel with the same numbers, and only staff and chairs read
+them, each within its own tree."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from lvzhi.core.models import Event
+from lvzhi.dashboards import figures
+from lvzhi.org.models import Congress, User
+
+pytestmark = pytest.mark.django_db
+
+INDEX = reverse("dashboards:index")
+
+
+def login(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def congress(name: str) -> Congress:
+    return Congress.objects.get(name=name)
+
+
+def cards(html: str) -> dict[str, str]:
+    """Each headline card's number as the page shows it, by figure key."""
+    return dict(
+        re.findall(
+            r'data-figure="(\w+)"[^>]*>\s*<span class="label">[^<]*</span>\s*<span class="num">([^<]*)<', html
+        )
+    )
+
+
+def shown(value: figures.Value) -> str:
+    if value.is_count:
+        return str(value.numerator)
+    return "—" if value.rate is None else f"{value.rate:.1f}%"
+
+
+def workbook_rows(response) -> list[list]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def test_the_chairs_dashboard_shows_the_citys_figures(django_assert_max_num_queries):
+    city = congress("示范市人民代表大会")
+    client = login("city_chair")
+    with django_assert_max_num_queries(30):
+        response = client.get(INDEX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    period = figures.Period.default()
+    expected = figures.headline(city, period)
+    # Each card shows the figure's number, and links to that figure's page
+    assert cards(html) == {key: shown(v) for key, v in expected.items()}
+    assert (
+        expected["satisfied_first"].denominator > 0
+    )  # the demo rates first replies: the check means something
+    assert f"{expected['satisfied_first'].numerator}/{expected['satisfied_first'].denominator}" in html
+    assert reverse("dashboards:figure", args=["satisfied_first"]) in html
+    assert "刷新" in html or "refreshed" in html
+    # The charts draw from the numbers of the tables beside them, with the charting library served locally
+    assert 'id="chart-trend"' in html and 'id="chart-children"' in html
+    assert "/static/vendor/echarts/echarts.min.js" in html
+    # The breakdown: 本级 first, each district linking to its own dashboard (the drill-down)
+    east = congress("东湖区人民代表大会")
+    assert f'href="{INDEX}?region={east.pk}&amp;since=' in html
+
+
+def test_the_drill_down_reaches_a_townships_stations_and_their_records():
+    client = login("city_chair")
+    east = congress("东湖区人民代表大会")
+    town = Congress.objects.filter(parent=east).order_by("path").first()
+    html = client.get(INDEX, {"region": east.pk}).content.decode()
+    # Breadcrumbs city → district, the district's townships below it
+    assert re.search(r'<nav class="crumbs".*示范市人民代表大会.*东湖区人民代表大会.*</nav>', html, re.S)
+    assert f"?region={town.pk}&amp;" in html
+    page = client.get(INDEX, {"region": town.pk})
+    html = page.content.decode()
+    stations = figures.by_station(town, figures.Period.default())
+    assert stations, "the demo's townships have stations"
+    assert 'id="t-stations"' in html
+    for row in stations:
+        assert reverse("stations:detail", args=[row.station.pk]) in html
+    opened = client.get(reverse("stations:detail", args=[stations[0].station.pk]))
+    assert opened.status_code == 200
+
+
+def test_counts_of_the_breakdown_add_up_to_the_region_on_the_page_and_in_the_file():
+    city = congress("示范市人民代表大会")
+    client = login("city_staff")
+    period = figures.Period.default()
+    response = client.get(INDEX, {"table": "children", "format": "xlsx"})
+    rows = workbook_rows(response)
+    header, body = rows[1], rows[2:]
+    assert body[-1][0] == "合计"
+    assert [r[0] for r in body[:-1]] == [r.label for r in figures.by_child(city, period)]
+    expected = figures.headline(city, period)
+    total = dict(zip(header, body[-1], strict=True))
+    for d in figures.HEADLINE:
+        v = expected[d.key]
+        if d.is_count:
+            assert total[str(d.label)] == v.numerator
+        else:
+            assert total[f"{d.label} (%)"] == v.rate
+            numerators = [dict(zip(header, r, strict=True))[f"{d.label} · 分子"] for r in body[:-1]]
+            assert sum(numerators) == total[f"{d.label} · 分子"] == v.numerator
+    # The export is a recorded security event of the region
+    event = Event.objects.filter(kind="security.export", actor__username="city_staff").latest("pk")
+    assert event.payload["table"] == "children" and event.payload["region"] == city.pk
+
+
+def test_the_satisfaction_page_links_each_units_dissatisfied_count_to_its_list():
+    city = congress("示范市人民代表大会")
+    period = figures.Period.default()
+    client = login("city_chair")
+    url = reverse("dashboards:figure", args=["satisfied_first"])
+    html = client.get(url).content.decode()
+    units = [u for u in figures.by_unit(city, period) if u.dissatisfied]
+    assert units, "the demo has dissatisfied first replies"
+    for unit in units:
+        link = figures.list_url("satisfied_first", "miss", city, period, unit_id=unit.unit_id)
+        assert f'<a href="{link.replace("&", "&amp;")}">{unit.dissatisfied}</a>' in html
+    # The unit table in Excel: the same numbers
+    rows = workbook_rows(client.get(url, {"table": "unit", "format": "xlsx"}))
+    by_name = {r[0]: r for r in rows[2:]}
+    for unit in units:
+        assert by_name[unit.name][-1] == unit.dissatisfied
+        assert by_name[unit.name][1] == unit.assigned
+
+
+def test_bad_parameters_give_the_default_page():
+    client = login("staff_a")
+    for params in (
+        {"region": "²", "since": "2026-13", "until": "x"},
+        {"since": "9999-12", "until": "1000-01"},
+        {"region": "-1", "table": "nope", "format": "xlsx"},
+        {"since": "2026-11", "until": "2026-01"},
+    ):
+        response = client.get(INDEX, params)
+        assert response.status_code == 200, params
+        html = response.content.decode()
+        assert "<h1>东湖区人民代表大会" in html
+        assert figures.Period.default().params()["since"] in html
+    assert client.get(reverse("dashboards:figure", args=["nope"])).status_code == 404
+
+
+def test_only_staff_and_chairs_read_dashboards_and_only_their_own_tree():
+    east, west = congress("东湖区人民代表大会"), congress("西岭区人民代表大会")
+    city = congress("示范市人民代表大会")
+    figure = reverse("dashboards:figure", args=["satisfied_first"])
+    for username in ("deputy_a", "handler_a", "station_a"):
+        assert login(username).get(INDEX).status_code == 403, username
+        assert login(username).get(figure).status_code == 403, username
+    anonymous = Client().get(INDEX)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("signin"))
+    for username in ("staff_a", "chair_a"):
+        client = login(username)
+        home = client.get(INDEX).content.decode()
+        assert "<h1>东湖区人民代表大会" in home and "西岭区" not in home
+        for region in (west, city):
+            assert client.get(INDEX, {"region": region.pk}).status_code == 404
+            assert (
+                client.get(figure, {"region": region.pk, "format": "xlsx", "table": "unit"}).status_code
+                == 404
+            )
+        assert client.get(INDEX, {"region": east.pk}).status_code == 200
