@@ -617,9 +617,11 @@ def list_url(
     *,
     unit_id: int | None = None,
     station_id: int | None = None,
+    own: bool = False,
 ) -> str | None:
     """The existing record list behind one number: its numerator ("num"), denominator ("den") or the
-    denominator's records outside the numerator ("miss"); None where no list exists."""
+    denominator's records outside the numerator ("miss"); None where no list exists. `own`: the region's
+    own level only (the 本级 row), not its subtree."""
     if part not in PARTS:
         return None
     definition = BY_KEY.get(key) or next((d for d in STATION_FIGURES + UNIT_FIGURES if d.key == key), None)
@@ -636,7 +638,7 @@ def list_url(
             part = "den"
         params = {
             "congress": region.pk,
-            "lower": "1",
+            **({} if own else {"lower": "1"}),
             "since": period.since.isoformat(),
             "until": period.last_day.isoformat(),
             "figure": SUGGESTION_KEYS[key],
@@ -648,6 +650,7 @@ def list_url(
     if key in OPINION_KEYS and unit_id is None:
         params = {
             "congress": region.pk,
+            **({"lower": "0"} if own else {}),
             "since": period.since.isoformat(),
             "until": period.last_day.isoformat(),
             "figure": OPINION_KEYS[key],
@@ -659,6 +662,8 @@ def list_url(
     if key == "compliance" and unit_id is None and station_id is None:
         outcome = {"num": "met", "den": "", "miss": "short"}[part]
         params = {"year": period.year, "root": region.pk, "item": "all"}
+        if own:
+            params["congress"] = region.pk
         if outcome:
             params["outcome"] = outcome
         return reverse("performance:figures_list") + "?" + urlencode(params)

@@ -390,13 +390,18 @@ def compute(qs: QuerySet[Opinion], *, scope: FigureScope, day: dt.date) -> Figur
 
 
 def figure_list(qs: QuerySet[Opinion], *, key: str, part: str, day: dt.date) -> QuerySet[Opinion] | None:
-    """The opinions behind one number: the numerator ("num") or the denominator ("den"); None for an
-    unknown figure. An average's numerator is its denominator's opinions (their hours are what is summed)."""
+    """The opinions behind one number: the numerator ("num"), the denominator ("den") or the denominator's
+    opinions outside the numerator ("miss", e.g. not solved); None for an unknown figure. An average's
+    numerator is its denominator's opinions (their hours are what is summed), and it misses none."""
     f = BY_KEY.get(key)
     if f is None:
         return None
+    if part == "miss" and (f.is_average or f.is_count):
+        return qs.none()
     if part == "den" or f.is_average:
         return qs.filter(f.denominator(day))
+    if part == "miss":
+        return qs.filter(f.denominator(day)).exclude(f.numerator(day))
     return qs.filter(f.denominator(day) & f.numerator(day))
 
 
@@ -505,7 +510,8 @@ def trends(
 def _received(path: str, since: dt.date | None, until: dt.date | None, *, by_station: bool = False):
     qs = Opinion.objects.order_by()
     if by_station:
-        qs = qs.filter(station__isnull=False)
+        # As the station's list counts them: opinions of the station's congress or below.
+        qs = qs.filter(station__isnull=False, congress__path__startswith=F("station__congress__path"))
         if path:
             qs = qs.filter(station__congress__path__startswith=path)
     elif path:

@@ -26,7 +26,7 @@ from . import exports, stats
 from .models import Opinion
 
 PAGE_SIZE = 50
-PARTS = {"num", "den"}
+PARTS = {"num", "den", "miss"}
 
 
 def figure_congresses(user) -> QuerySet[Congress]:
@@ -146,7 +146,9 @@ def _figure_rows(request):
     if qs is None:
         raise Http404(_("No such figure."))
     figure = stats.BY_KEY[key]
-    if figure.is_average or part == "den":
+    if part == "miss" and not (figure.is_count or figure.is_average):
+        part_label = _("not counted")
+    elif figure.is_average or part == "den":
         part_label = _("out of") if not figure.is_count else _("counted")
     else:
         part_label = _("counted")

@@ -43,6 +43,8 @@ class FigureScope:
     unit_id: int | None = None  # the active lead unit (主办)
     committee_id: int | None = None
     field: str = ""
+    since: dt.date | None = None  # received on or after
+    until: dt.date | None = None  # received on or before
 
     def params(self) -> dict:
         """The scope as query parameters (for links to the lists and the export)."""
@@ -61,6 +63,10 @@ class FigureScope:
             out["committee"] = self.committee_id
         if self.field:
             out["field"] = self.field
+        if self.since:
+            out["since"] = self.since.isoformat()
+        if self.until:
+            out["until"] = self.until.isoformat()
         return out
 
 
@@ -89,6 +95,10 @@ def scoped(qs: QuerySet[Suggestion], scope: FigureScope) -> QuerySet[Suggestion]
         qs = qs.filter(committee_id=scope.committee_id)
     if scope.field:
         qs = qs.filter(field=scope.field)
+    if scope.since:
+        qs = qs.filter(received_on__gte=scope.since)
+    if scope.until:
+        qs = qs.filter(received_on__lte=scope.until)
     return qs
 
 
@@ -427,17 +437,24 @@ def compute(qs: QuerySet[Suggestion], *, day: dt.date, congress: Congress | None
 def figure_list(
     qs: QuerySet[Suggestion], *, key: str, part: str, day: dt.date
 ) -> QuerySet[Suggestion] | None:
-    """The suggestions behind one number: the figure's numerator ("num") or denominator ("den").
-    None for an unknown figure."""
+    """The suggestions behind one number: the figure's numerator ("num"), denominator ("den") or the
+    denominator's suggestions outside the numerator ("miss", e.g. the dissatisfied). None for an unknown
+    figure."""
     if key.startswith(CLASS_PREFIX):
         code = key[len(CLASS_PREFIX) :]
         if not code:
             return None
-        return qs.filter(_replied(day)) if part == "den" else qs.filter(_latest_reply(result_code=code))
-    f = BY_KEY.get(key)
-    if f is None:
-        return None
-    return qs.filter(f.denominator(day)) if part == "den" else qs.filter(f.num_q(day))
+        den, num = Q(_replied(day)), Q(_latest_reply(result_code=code))
+    else:
+        f = BY_KEY.get(key)
+        if f is None:
+            return None
+        den, num = f.denominator(day), f.num_q(day)
+    if part == "den":
+        return qs.filter(den)
+    if part == "miss":
+        return qs.filter(den).exclude(num)
+    return qs.filter(num)
 
 
 # --- the dashboards' contribution (lvzhi.dashboards.figures) --------------------------------------------

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from lvzhi.core.params import parse_id, parse_year
+from lvzhi.core.params import parse_date, parse_id, parse_year
 from lvzhi.org.fields import SubjectField
 from lvzhi.org.models import Committee, Congress, Session, Unit
 from lvzhi.org.roles import Role
@@ -31,7 +31,7 @@ from .selectors import suggestion_list_visible_to
 
 PAGE_SIZE = 50
 READERS = {Role.STAFF, Role.CHAIR, Role.COMMITTEE_STAFF, Role.ADMIN}
-PARTS = {"num", "den"}
+PARTS = {"num", "den", "miss"}
 
 
 def figure_congresses(user) -> QuerySet[Congress]:
@@ -71,6 +71,8 @@ def scope_from(request, params) -> tuple[stats.FigureScope, list[Congress]]:
         unit_id=parse_id(params.get("unit")),
         committee_id=parse_id(params.get("committee")),
         field=field if field in SubjectField.values else "",
+        since=parse_date(params.get("since")),
+        until=parse_date(params.get("until")),
     )
     return scope, congresses
 
@@ -144,8 +146,10 @@ def _figure_rows(request):
         label = key[len(stats.CLASS_PREFIX) :]
     else:
         label = str(stats.BY_KEY[key].label)
-    part_label = _("counted") if part == "num" else _("of which")
-    title = f"{scope.congress.name} · {label} · {part_label if part == 'num' else _('denominator')}"
+    part_label = {"num": _("counted"), "den": _("denominator"), "miss": _("not counted")}[part]
+    title = f"{scope.congress.name} · {label} · {part_label}"
+    if scope.since or scope.until:
+        title += f" · {scope.since or ''} – {scope.until or ''}"
     qs = exports.with_details(qs.order_by("congress__path", "series", "number", "pk"))
     return scope, key, part, title, qs
 
