@@ -51,6 +51,18 @@ class Command(BaseCommand):
             default=0,
             help="performance activities to spread over the deputies, with the 341 311 rules (default 0)",
         )
+        parser.add_argument(
+            "--opinions",
+            type=int,
+            default=0,
+            help="citizens' opinions to spread over the deputies, stations and months of the term (default 0)",
+        )
+        parser.add_argument(
+            "--suggestions",
+            type=int,
+            default=0,
+            help="suggestions taken through their loop (assigned, replied, evaluated, closed) (default 0)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **opts):
@@ -66,6 +78,9 @@ class Command(BaseCommand):
             raise CommandError("--units cannot be negative.")
         if not 0 <= opts["activities"] <= 100_000_000:
             raise CommandError("--activities must be from 0 to 100,000,000.")
+        for key in ("opinions", "suggestions"):
+            if not 0 <= opts[key] <= 50_000_000:
+                raise CommandError(f"--{key} must be from 0 to 50,000,000.")
 
         existing = Congress.objects.count()
         if existing and not opts["append"]:
@@ -111,6 +126,22 @@ class Command(BaseCommand):
                 top=top_row, total=opts["activities"], seed=opts["seed"], progress=not opts["no_progress"]
             )
             activities = f" and {describe(written)}"
+        if opts["opinions"] or opts["suggestions"]:
+            top_row = Congress.objects.get(name=top.name, parent__isnull=True)
+        if opts["opinions"]:
+            from lvzhi.demo import seed_opinions
+
+            written = seed_opinions.seed_opinions(
+                top=top_row, total=opts["opinions"], seed=opts["seed"], progress=not opts["no_progress"]
+            )
+            activities += f", {seed_opinions.describe(written)}"
+        if opts["suggestions"]:
+            from lvzhi.demo import seed_suggestions
+
+            written = seed_suggestions.seed_suggestions(
+                top=top_row, total=opts["suggestions"], seed=opts["seed"], progress=not opts["no_progress"]
+            )
+            activities += f", {seed_suggestions.describe(written)}"
         elapsed = time.monotonic() - started
 
         staff = next((a.username for a in plan.accounts if a.roles), None)
