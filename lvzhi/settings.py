@@ -61,6 +61,8 @@ if not SECRET_KEY:
 
 # DEBUG may be on in demo mode and nowhere else.
 DEBUG = DEMO and _flag("DEBUG", True)
+# The load benchmark (bench/dashboard_load.py) adds its minimal view at /bench/minimal/; never set in production.
+BENCH = _flag("LVZHI_BENCH")
 # Any host name in demo and tests; elsewhere only this machine unless ALLOWED_HOSTS names the site's hosts.
 _DEFAULT_HOSTS = "*" if (DEMO or TESTING) else "localhost,127.0.0.1,[::1]"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", _DEFAULT_HOSTS).split(",") if h.strip()]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH:  # the load benchmark's reference view (bench/dashboard_load.py), LVZHI_BENCH=1 only
+    from lvzhi.core import views_bench
+
+    urlpatterns.append(path("bench/minimal/", views_bench.minimal, name="bench_minimal"))
 
 # Error pages: templates in the user's language for the site, JSON for /api/.
 handler400 = "lvzhi.core.views.bad_request"
