@@ -61,6 +61,7 @@ from lvzhi.org.tokens import token_create, token_list_of
 from lvzhi.performance.archive import archive_mandates_visible_to
 from lvzhi.performance.models import Evidence
 from lvzhi.performance.selectors import activities_visible_to, participations_visible_to, rule_sets_visible_to
+from lvzhi.portal.directory import public_deputies, public_stations
 from lvzhi.stations.selectors import station_list_visible_to
 from lvzhi.stations.selectors_reception import (
     reception_days_visible_to,
@@ -196,6 +197,9 @@ KINDS["observer_application"] = Kind(lambda u: applications_visible_to(user=u), 
 KINDS["public_meeting"] = Kind(
     lambda u: public_meetings(), lambda m: m.title, lambda m: (m.congress.name, m.host_name), public=True
 )
+# The public portal's directory: serving deputies and active stations are public figures and places.
+KINDS["public_deputy"] = Kind(lambda u: public_deputies(), lambda m: m.person.name, public=True)
+KINDS["public_station"] = Kind(lambda u: public_stations(), lambda s: s.name, public=True)
 # Stations' reception days (the office's tree, the station's staff, the deputies scheduled), their rules and the
 # dates cancelled or moved by hand (read with the station; the reason is the exception's own text).
 KINDS["reception_day"] = Kind(lambda u: reception_days_visible_to(user=u), lambda d: "")
@@ -248,6 +252,7 @@ SEGMENT_KINDS = {
 # Where the segment doesn't tell: "namespace:name" (or a prefix of it ending in "_" or ":") → kind,
 # optionally per parameter as "namespace:name#param".
 URL_NAME_KINDS: dict[str, str] = {"portal:": "disclosure"}
+URL_NAME_KINDS |= {"portal:deputy": "public_deputy", "portal:station": "public_station"}
 URL_NAME_KINDS |= {"briefings:file_download": "briefing_file", "briefings:file_remove": "briefing_file"}
 URL_NAME_KINDS |= {
     "meetings:": "meeting",
@@ -266,6 +271,9 @@ PARAM_VALUES |= {"figure": "satisfied_first"}
 # Pages anyone may open signed out.
 PUBLIC = {"signin", "healthz", "set_language", "api:openapi-json", "api:openapi-view", "home"}
 PUBLIC |= {"portal:list", "portal:detail"}  # the disclosed suggestions (published copies only)
+# The public portal: its home, find my deputy, a deputy's and a station's page, the statistics (tests/portal).
+PUBLIC |= {"portal:index", "portal:deputies", "portal:deputy", "portal:stations", "portal:station"}
+PUBLIC |= {"portal:statistics"}
 # The citizen's pages behind a QR code (opinions): no sign-in, each reads one record for one secret.
 PUBLIC |= {"opinions:reach", "opinions:lookup", "opinions:status", "opinions:thanks", "opinions:photo"}
 # A deputy's public archive page: no sign-in, found by its random key only (the public parts).
@@ -277,6 +285,8 @@ PUBLIC |= {"meetings_public:list", "meetings_public:detail", "meetings_public:re
 # tests/stations/test_reception.py checks it holds nothing private.
 PUBLIC |= {"reception_public:calendar"}
 SAME_FOR_EVERYONE = {"reception_public:calendar"}
+# The portal's lists name every district, station and deputy found, alike for everyone (tests/portal).
+SAME_FOR_EVERYONE |= {"portal:deputies", "portal:stations", "portal:statistics"}
 # Not walked signed in: they would end the walker's session (the pages themselves are tested elsewhere).
 SESSION_ENDING = {"signout"}
 

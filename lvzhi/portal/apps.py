@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "lvzhi.portal"
     label = "portal"
     verbose_name = _("Public pages")
+
+    def ready(self):
+        from . import cache
+
+        cache.connect()

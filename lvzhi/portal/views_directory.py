@@ -1,0 +1,123 @@
+"""The public portal (/public/, no sign-in, phone first): its home, find my deputy, a deputy's public page
+(代表风采), the stations and their pages, and the public statistics.
+
+A deputy's page lists the deputy's disclosed suggestions (published redacted copies of the suggestions it
+authored or co-signed, closed), each linked to its public copy at /public/suggestions/<pk>/: the issue asks
+that a citizen find them from the deputy. The copies' own pages still name no deputy.
+
+What a page shows of a deputy or a station is in directory.py's docstring: never a phone, a birth date, an
+account or anything unpublished. The deputy's and the station's pages are served from the cache (cache.py),
+rendered again whenever a record they show changes.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from lvzhi.core.params import clean_query, parse_id
+from lvzhi.opinions.codes import code_qr, code_url
+from lvzhi.stations.selectors_reception import next_reception_days, next_reception_days_of_stations
+
+from . import cache, directory
+
+PAGE_SIZE = 20
+DAYS_ON_PAGE = 6
+
+
+@require_GET
+def index(request):
+    return render(request, "portal/index.html", {"portal_home": True})
+
+
+def _region(request) -> directory.Region:
+    return directory.region_from(parse_id(request.GET.get("district")), parse_id(request.GET.get("township")))
+
+
+@require_GET
+def deputy_list(request):
+    region = _region(request)
+    q = clean_query(request.GET.get("q"), 40)
+    stations = list(directory.station_search(region=region.chosen)) if region.chosen else []
+    station_id = parse_id(request.GET.get("station"))
+    station = next((s for s in stations if s.pk == station_id), None)
+    searched = bool(region.chosen or station or q)
+    page = None
+    if searched:
+        qs = directory.deputy_search(region=region.chosen, station=station, q=q)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/deputy_list.html",
+        {"region": region, "q": q, "stations": stations, "station": station, "page": page},
+    )
+
+
+def _qr(code, request) -> dict | None:
+    if code is None:
+        return None
+    return {"url": code_url(code, request), "image": code_qr(code, request).svg_data_uri(scale=5, border=2)}
+
+
+def _deputy_page(request, pk: int):
+    mandate = directory.public_deputy(pk)
+    if mandate is None:
+        return None
+    archive = directory.public_archive_page(mandate)
+    context = {
+        "m": mandate,
+        "person": mandate.person,
+        "days": next_reception_days(mandate=mandate, limit=DAYS_ON_PAGE),
+        "qr": _qr(directory.live_code_of(mandate=mandate), request),
+        "disclosures": directory.disclosed_suggestions_of(mandate),
+        "archive": archive,
+        "activities": directory.public_activities(mandate) if archive else [],
+    }
+    return {"title": mandate.person.name, "body": render_to_string("portal/deputy.html", context, request)}
+
+
+@require_GET
+def deputy_detail(request, pk: int):
+    page = cache.cached_body("deputy", pk, lambda: _deputy_page(request, pk))
+    if page is None:
+        raise Http404
+    return render(request, "portal/cached.html", page)
+
+
+@require_GET
+def station_list(request):
+    region = _region(request)
+    q = clean_query(request.GET.get("q"), 40)
+    qs = directory.station_search(region=region.chosen, q=q)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    days = next_reception_days_of_stations([s.pk for s in page.object_list], limit=2)
+    rows = [{"s": s, "days": days.get(s.pk, [])} for s in page.object_list]
+    return render(
+        request,
+        "portal/station_list.html",
+        {"region": region, "q": q, "page": page, "rows": rows, "filtered": bool(region.chosen or q)},
+    )
+
+
+def _station_page(request, pk: int):
+    station = directory.public_stations().filter(pk=pk).first()
+    if station is None:
+        return None
+    context = {
+        "s": station,
+        "deputies": directory.station_deputies(station),
+        "days": next_reception_days(station=station, limit=DAYS_ON_PAGE),
+        "qr": _qr(directory.live_code_of(station=station), request),
+    }
+    return {"title": station.name, "body": render_to_string("portal/station.html", context, request)}
+
+
+@require_GET
+def station_detail(request, pk: int):
+    page = cache.cached_body("station", pk, lambda: _station_page(request, pk))
+    if page is None:
+        raise Http404
+    return render(request, "portal/cached.html", page)
