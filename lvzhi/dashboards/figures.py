@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -673,40 +673,43 @@ def list_url(
 
 
 # --- the summary -------------------------------------------------------------------------------------------
-BATCH = 5000
+FIXED = ("level", "kind", "congress_id", "month", "unit_id", "station_id")
 
 
 def refresh() -> int:
-    """Rebuild the summary from the records, in one transaction (readers see the old or the new one);
-    returns the number of cells written."""
+    """Rebuild the summary from the records, in one transaction (readers see the old or the new one until
+    it commits); returns the number of cells written."""
     started = time.monotonic()
     cells = own_cells(years=summary_years())
-    paths = dict(Congress.objects.values_list("pk", "path"))
-    rolled = roll_up(cells, paths)
-    kept = {k: v for k, v in cells.items() if k[0] == FigureCell.Level.OWN}  # units and stations: rolled
-    objs = [
-        FigureCell(
-            level=level,
-            kind=kind,
-            congress_id=congress_id,
-            month=month,
-            unit_id=unit_id,
-            station_id=station_id,
-            **{c: n for c, n in bag.items() if n},
-        )
-        for (level, kind, congress_id, month, unit_id, station_id), bag in (kept | rolled).items()
-        if any(bag.values())
-    ]
+    rolled = roll_up(cells, dict(Congress.objects.values_list("pk", "path")))
+    own = FigureCell.Level.OWN
+    rolled.update((k, v) for k, v in cells.items() if k[0] == own)  # units and stations come rolled
+    rows = [(*key, *(bag.get(c, 0) for c in COLUMNS)) for key, bag in rolled.items() if any(bag.values())]
     with transaction.atomic():
         FigureCell.objects.all().delete()
-        FigureCell.objects.bulk_create(objs, batch_size=BATCH)
-        FigureRefresh.objects.create(seconds=round(time.monotonic() - started, 2), cells=len(objs))
-        FigureRefresh.objects.filter(
-            pk__in=list(
-                FigureRefresh.objects.order_by("-finished_at", "-pk").values_list("pk", flat=True)[50:]
-            )
-        ).delete()
-    return len(objs)
+        _write(rows)
+        FigureRefresh.objects.create(seconds=round(time.monotonic() - started, 2), cells=len(rows))
+        old = FigureRefresh.objects.order_by("-finished_at", "-pk").values_list("pk", flat=True)[50:]
+        FigureRefresh.objects.filter(pk__in=list(old)).delete()
+    return len(rows)
+
+
+def _write(rows: list[tuple]) -> None:
+    """The cells written as plain rows: COPY on PostgreSQL (a province's hundreds of thousands of cells
+    would cost a minute as model instances), batched inserts elsewhere."""
+    columns = (*FIXED, *COLUMNS)
+    table = FigureCell._meta.db_table
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 2000):
+            cursor.executemany(sql, rows[i : i + 2000])
 
 
 def refreshed_at() -> dt.datetime | None:
