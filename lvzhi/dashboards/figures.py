@@ -61,7 +61,7 @@ HEADLINE: list[Definition] = [
     _d("stations", _("Stations"), _("Active stations (homes, stations, rooms, contact points) today."),
        True, "stations", STOCK, "stations"),
     _d("in_stations", _("Deputies in stations"),
-       _("Serving mandates entered in an active station (进家入站), over serving mandates, today."),
+       _("Serving mandates entered in a station (进家入站), over serving mandates, today."),
        False, "stations", STOCK, "in_stations", "deputies"),
     _d("activities", _("Activities (人次)"),
        _("Confirmed participations of deputies in activities (deputy-times), by the activity's date."),
@@ -372,7 +372,12 @@ def _period_q(period: Period) -> Q:
     )
 
 
-_SUMS = {c: Sum(c) for c in COLUMNS}
+def _sums(defs: list[Definition]) -> dict:
+    """SUM() of the columns the figures read, and no others."""
+    return {c: Sum(c) for c in dict.fromkeys(c for d in defs for c in (d.num, d.den))}
+
+
+_SUMS = _sums(HEADLINE)
 
 
 def _in_period(key: tuple, period: Period) -> bool:
@@ -410,7 +415,7 @@ class _Summary:
                 month__lte=period.until,
             )
             .values("month")
-            .annotate(**_SUMS)
+            .annotate(**_sums([d for d in HEADLINE if d.kind == FLOW]))
             .order_by()
         )
         return {r.pop("month"): r for r in rows}
@@ -448,7 +453,7 @@ class _Summary:
                 month__lte=period.until,
             )
             .values("unit")
-            .annotate(**_SUMS)
+            .annotate(**_sums(UNIT_FIGURES))
             .order_by()
         )
         return {r.pop("unit"): r for r in rows}
@@ -458,7 +463,7 @@ class _Summary:
         rows = (
             FigureCell.objects.filter(_period_q(period), level=FigureCell.Level.STATION, congress=region)
             .values("station")
-            .annotate(**_SUMS)
+            .annotate(**_sums(STATION_FIGURES))
             .order_by()
         )
         return {r.pop("station"): r for r in rows}
@@ -667,6 +672,9 @@ def list_url(
         if outcome:
             params["outcome"] = outcome
         return reverse("performance:figures_list") + "?" + urlencode(params)
+    if key == "in_stations" and part == "miss" and own and unit_id is None and station_id is None:
+        # the serving deputies of the congress itself who are in no station
+        return reverse("stations:reception_coverage_deputies") + "?" + urlencode({"congress": region.pk})
     if station_id and key in ("deputies", "reception_days"):
         return reverse("stations:detail", args=[station_id])
     return None

@@ -15,9 +15,10 @@ from .models import ReceptionDay, Station, StationDeputy
 
 
 def stock(*, path: str = "", day: dt.date):
-    """(congress id, {"deputies": serving mandates, "in_stations": those entered in an active station,
-    "stations": active stations}) on `day`, two grouped queries."""
-    in_station = Exists(StationDeputy.objects.filter(mandate=OuterRef("pk"), station__is_active=True))
+    """(congress id, {"deputies": serving mandates, "in_stations": those entered in a station (as the
+    coverage list of deputies in no station counts them), "stations": active stations}) on `day`, two
+    grouped queries."""
+    in_station = Exists(StationDeputy.objects.filter(mandate=OuterRef("pk")))
     mandates = Mandate.objects.current(day).order_by()
     stations = Station.objects.filter(is_active=True).order_by()
     if path:
