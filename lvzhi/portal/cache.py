@@ -73,12 +73,15 @@ def bump(**_kwargs) -> None:
         _set_version()
 
 
-def cached_body(kind: str, pk: int, render: Callable[[], object]):
+def cached_body(kind: str, pk: int, render: Callable[[], object], *, host: str = ""):
     """The cached rendering of the page of `kind` `pk` in the current language (whatever `render` returns,
     None for "no such page" too), rendering it when stale.
 
-    One cache read for the version and the body together (with the database cache, one query)."""
-    key = f"portal:{kind}:{pk}:{translation.get_language()}:{timezone.localdate().isoformat()}"
+    One cache read for the version and the body together (with the database cache, one query). `host` is
+    part of the key when the page holds absolute addresses made from the request's host (a QR code's), so one
+    request with an odd Host header cannot put its address in everyone's page."""
+    day = timezone.localdate().isoformat()
+    key = f"portal:{kind}:{pk}:{translation.get_language()}:{day}:{host}"
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     stored = found.get(key)

@@ -12,6 +12,7 @@ rendered again whenever a record they show changes.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -56,6 +57,11 @@ def deputy_list(request):
     )
 
 
+def _host(request) -> str:
+    # The QR code's address is the setting's when set, else the request's host (opinions.codes).
+    return "" if settings.LVZHI_PUBLIC_URL else request.get_host()
+
+
 def _qr(code, request) -> dict | None:
     if code is None:
         return None
@@ -81,7 +87,7 @@ def _deputy_page(request, pk: int):
 
 @require_GET
 def deputy_detail(request, pk: int):
-    page = cache.cached_body("deputy", pk, lambda: _deputy_page(request, pk))
+    page = cache.cached_body("deputy", pk, lambda: _deputy_page(request, pk), host=_host(request))
     if page is None:
         raise Http404
     return render(request, "portal/cached.html", page)
@@ -117,7 +123,7 @@ def _station_page(request, pk: int):
 
 @require_GET
 def station_detail(request, pk: int):
-    page = cache.cached_body("station", pk, lambda: _station_page(request, pk))
+    page = cache.cached_body("station", pk, lambda: _station_page(request, pk), host=_host(request))
     if page is None:
         raise Http404
     return render(request, "portal/cached.html", page)
