@@ -672,9 +672,12 @@ def list_url(
         if outcome:
             params["outcome"] = outcome
         return reverse("performance:figures_list") + "?" + urlencode(params)
-    if key == "in_stations" and part == "miss" and own and unit_id is None and station_id is None:
-        # the serving deputies of the congress itself who are in no station
-        return reverse("stations:reception_coverage_deputies") + "?" + urlencode({"congress": region.pk})
+    if own and unit_id is None and station_id is None:
+        # The deputy list reads one congress's serving deputies (and those in no station), not a subtree's.
+        if (key, part) in (("deputies", "num"), ("in_stations", "den")):
+            return reverse("org:deputy_list") + "?" + urlencode({"congress": region.pk})
+        if (key, part) == ("in_stations", "miss"):
+            return reverse("org:deputy_list") + "?" + urlencode({"congress": region.pk, "station": "none"})
     if station_id and key in ("deputies", "reception_days"):
         return reverse("stations:detail", args=[station_id])
     return None

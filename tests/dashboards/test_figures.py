@@ -138,8 +138,10 @@ def test_each_number_links_to_a_list_as_long_as_it(city):
         == own["suggestions"].numerator
     )
     assert listed(client, F.list_url("opinions", "num", city, period, own=True)) == own["opinions"].numerator
-    url = F.list_url("in_stations", "miss", city, period, own=True)
-    assert listed(client, url) == own["in_stations"].miss
+    assert (
+        listed(client, F.list_url("in_stations", "miss", city, period, own=True)) == own["in_stations"].miss
+    )
+    assert listed(client, F.list_url("deputies", "num", city, period, own=True)) == own["deputies"].numerator
     district = Congress.objects.filter(parent=city).order_by("path").first()
     row = max(F.by_station(district, period), key=lambda r: r.values["opinions"].numerator)
     url = F.list_url("opinions", "num", district, period, station_id=row.station.pk)
