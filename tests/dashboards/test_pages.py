@@ -175,3 +175,25 @@ def test_only_staff_and_chairs_read_dashboards_and_only_their_own_tree():
                 == 404
             )
         assert client.get(INDEX, {"region": east.pk}).status_code == 200
+
+
+def test_every_figure_has_its_page_and_every_table_its_file():
+    east = congress("东湖区人民代表大会")
+    period = figures.Period.default()
+    client = login("staff_a")
+    values = figures.headline(east, period)
+    rows = workbook_rows(client.get(INDEX, {"table": "headline", "format": "xlsx"}))
+    assert rows[0][0].startswith("东湖区人民代表大会")
+    by_label = {r[0]: r for r in rows[2:]}
+    for d in figures.HEADLINE:
+        v = values[d.key]
+        assert by_label[str(d.label)][1:4] == (
+            [v.numerator, v.numerator, None] if d.is_count else [v.rate, v.numerator, v.denominator]
+        )
+        page = client.get(reverse("dashboards:figure", args=[d.key]))
+        assert page.status_code == 200, d.key
+        for table in re.findall(r'id="t-(\w+)"', page.content.decode()):
+            exported = client.get(
+                reverse("dashboards:figure", args=[d.key]), {"table": table, "format": "xlsx"}
+            )
+            assert workbook_rows(exported)[0][0].startswith("东湖区人民代表大会"), (d.key, table)
