@@ -142,6 +142,19 @@ def sample_paths(url: str, limit: int) -> dict:
         figure_keys = [getattr(f, "key", None) or f["key"] for f in figures.HEADLINE]
     except Exception as exc:  # the figures module may not be there yet
         print(f"bench: no dashboards figures ({exc}); only the index is measured", flush=True)
+    lists = []
+    try:
+        from lvzhi.dashboards import figures as f
+
+        rows = {c.pk: c for c in Congress.objects.filter(pk__in=regions)}
+        for i, region in enumerate(regions):
+            period = f.Period.parse(periods[i % len(periods)])
+            for key, part in (("satisfied_first", "miss"), ("opinions_solved", "num"), ("closed", "den")):
+                url = f.list_url(key, part, rows[region], period)
+                if url:
+                    lists.append(url)
+    except Exception as exc:  # no figures module (yet)
+        print(f"bench: no record lists ({exc})", flush=True)
     mandates = list(
         Mandate.objects.current()
         .filter(congress__path__startswith=top.path)
@@ -154,7 +167,7 @@ def sample_paths(url: str, limit: int) -> dict:
             public.append(reverse("portal:deputy", args=[mandate]))  # the public page of one mandate
         except NoReverseMatch:
             break  # the portal is not there yet
-    return {"regions": regions, "periods": periods, "figures": figure_keys, "public": public}
+    return {"regions": regions, "periods": periods, "figures": figure_keys, "public": public, "lists": lists}
 
 
 def free_port() -> int:
@@ -218,10 +231,6 @@ request = function()
   counter = counter + 1
   return wrk.format("GET", paths[(counter %% #paths) + 1], {HEADERS})
 end
-errors = 0
-response = function(status, headers, body)
-  if status ~= 200 then errors = errors + 1 end
-end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT p95_ms=%%.2f rps=%%.2f requests=%%d non2xx=%%d errors=%%d\\n",
     latency:percentile(95) / 1000, summary.requests / (summary.duration / 1e6), summary.requests,
@@ -246,6 +255,7 @@ def wrk(base: str, paths: list[str], *, cookie: str = "", duration: int, connect
         check=True,
     ).stdout
     os.unlink(f.name)
+    drain(base)
     m = re.search(r"RESULT p95_ms=([\d.]+) rps=([\d.]+) requests=(\d+) non2xx=(\d+) errors=(\d+)", out)
     if not m:
         raise SystemExit(f"bench: no result from wrk:\n{out}")
@@ -256,6 +266,21 @@ def wrk(base: str, paths: list[str], *, cookie: str = "", duration: int, connect
         "non2xx": int(m.group(4)),
         "errors": int(m.group(5)),
     }
+
+
+def drain(base: str) -> None:
+    """Wait until the workers have finished what the last run left queued (a slow view's requests keep them
+    busy after wrk stops), so the next view is measured on idle workers."""
+    import requests
+
+    quick = 0
+    for _ in range(300):
+        started = time.monotonic()
+        requests.get(f"{base}/healthz", timeout=120)
+        quick = quick + 1 if time.monotonic() - started < 0.05 else 0
+        if quick >= 5:
+            return
+        time.sleep(0.2)
 
 
 def check_paths(base: str, cookie: str, paths: list[str]) -> list[str]:
@@ -297,6 +322,8 @@ def measure(url: str, *, duration: int, limit: int, only: str = "") -> None:
                     [with_params(f"/dashboards/figure/{key}/", r, p) for r, p in combos],
                 )
             )
+        if sample["lists"]:
+            views.append(("record lists behind the numbers (last drill-down step)", sample["lists"]))
         for name, paths in views:
             if only and only not in name:
                 continue
