@@ -21,6 +21,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import islice
 from types import SimpleNamespace
 
 from django.db import connection, transaction
@@ -695,32 +696,42 @@ def refresh() -> int:
     rolled = roll_up(cells, dict(Congress.objects.values_list("pk", "path")))
     own = FigureCell.Level.OWN
     rolled.update((k, v) for k, v in cells.items() if k[0] == own)  # units and stations come rolled
-    rows = [(*key, *(bag.get(c, 0) for c in COLUMNS)) for key, bag in rolled.items() if any(bag.values())]
+    del cells
+    rows = ((*key, *(bag.get(c, 0) for c in COLUMNS)) for key, bag in rolled.items() if any(bag.values()))
     with transaction.atomic():
-        FigureCell.objects.all().delete()
-        _write(rows)
-        FigureRefresh.objects.create(seconds=round(time.monotonic() - started, 2), cells=len(rows))
+        written = _write(rows)
+        FigureRefresh.objects.create(seconds=round(time.monotonic() - started, 2), cells=written)
         old = FigureRefresh.objects.order_by("-finished_at", "-pk").values_list("pk", flat=True)[50:]
         FigureRefresh.objects.filter(pk__in=list(old)).delete()
-    return len(rows)
+    return written
 
 
-def _write(rows: list[tuple]) -> None:
-    """The cells written as plain rows: COPY on PostgreSQL (a province's hundreds of thousands of cells
-    would cost a minute as model instances), batched inserts elsewhere."""
+def _write(rows) -> int:
+    """Replace the cells by `rows` (within the caller's transaction), written as plain rows: COPY on
+    PostgreSQL (a province's hundreds of thousands of cells would cost a minute as model instances), batched
+    inserts elsewhere. Returns how many."""
     columns = (*FIXED, *COLUMNS)
     table = FigureCell._meta.db_table
+    written = 0
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            # Two refreshes at once would each keep the rows the other wrote: one waits for the other.
+            # Readers are not blocked (they read the old rows until the commit).
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"DELETE FROM {table}")
         with connection.connection.cursor() as cursor:
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        return
+                    written += 1
+        return written
+    FigureCell.objects.all().delete()
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[i : i + 2000])
+        while batch := list(islice(rows, 2000)):
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
 
 
 def refreshed_at() -> dt.datetime | None:
