@@ -269,9 +269,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
 _writable_dir(STATIC_ROOT)  # WhiteNoise warns on every request when it is missing
 # The charting library, installed by `npm ci` (lvzhi.core.frontend), served as /static/vendor/echarts/….
-from lvzhi.core.frontend import staticfiles_dirs as _frontend_dirs  # noqa: E402
-
-STATICFILES_DIRS = _frontend_dirs()
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "lvzhi.core.frontend.FrontendFinder",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = HOME / "media"
 STORAGES = {

@@ -11,11 +11,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from django.contrib.staticfiles.finders import BaseFinder
+from django.core.files.storage import FileSystemStorage
+
 # package.json sits at the project's root, beside the lvzhi package (an editable install or a checkout).
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 NODE_MODULES = PROJECT_DIR / "node_modules"
 ECHARTS_DIST = NODE_MODULES / "echarts" / "dist"
-# Served as /static/vendor/echarts/echarts.min.js (settings.STATICFILES_DIRS).
+# Served as /static/vendor/echarts/echarts.min.js (FrontendFinder, in settings.STATICFILES_FINDERS).
 ECHARTS_STATIC_PREFIX = "vendor/echarts"
 ECHARTS_STATIC_PATH = f"{ECHARTS_STATIC_PREFIX}/echarts.min.js"
 
@@ -24,9 +27,27 @@ def echarts_installed() -> bool:
     return (ECHARTS_DIST / "echarts.min.js").is_file()
 
 
-def staticfiles_dirs() -> list[tuple[str, str]]:
-    """The STATICFILES_DIRS entry of the installed libraries (none while they are missing)."""
-    return [(ECHARTS_STATIC_PREFIX, str(ECHARTS_DIST))] if echarts_installed() else []
+class FrontendFinder(BaseFinder):
+    """A static files finder for the one built file the pages load (echarts.min.js), not the package's 50 MB
+    of sources and maps (collectstatic would copy and compress them all). It looks at the disk on each call,
+    so a library installed after start-up (the tests' fixture, a later `npm ci`) is served at once."""
+
+    def check(self, **kwargs):
+        return []
+
+    def find(self, path, find_all=False, **kwargs):
+        # As Django's own finders: the path when found ([path] for find_all), else an empty list.
+        find_all = find_all or kwargs.get("all", False)
+        if path != ECHARTS_STATIC_PATH or not echarts_installed():
+            return []
+        match = str(ECHARTS_DIST / "echarts.min.js")
+        return [match] if find_all else match
+
+    def list(self, ignore_patterns):
+        if echarts_installed():
+            storage = FileSystemStorage(location=str(ECHARTS_DIST))
+            storage.prefix = ECHARTS_STATIC_PREFIX  # collectstatic puts it under vendor/echarts/
+            yield "echarts.min.js", storage
 
 
 def ensure_frontend_packages(*, quiet: bool = False, timeout: int = 300) -> bool:

@@ -22,18 +22,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def echarts(settings):
-    """The charting library, as `lvzhi demo` gets it (npm ci when missing), served under /static/vendor/."""
+def echarts():
+    """The charting library, as `lvzhi demo` gets it (npm ci when missing); served at once (FrontendFinder)."""
     if not frontend.ensure_frontend_packages(quiet=True):
         pytest.fail(
             "ECharts could not be installed with npm ci (is Node.js/npm installed and the registry reachable?)"
         )
-    if not any(entry[0] == frontend.ECHARTS_STATIC_PREFIX for entry in settings.STATICFILES_DIRS):
-        # Installed after the settings were read (a fresh checkout): serve it from now on.
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, *frontend.staticfiles_dirs()]
-        finders.get_finder.cache_clear()
-    yield
-    finders.get_finder.cache_clear()
+    assert finders.find(frontend.ECHARTS_STATIC_PATH)
 
 
 def drawn_charts(page) -> int:
