@@ -96,7 +96,7 @@ def cmd_demo(args) -> None:
             elif target.exists():
                 target.unlink()
     os.environ["LVZHI_HOME"] = str(home)
-    _ensure_frontend()  # before the settings are read: they serve the library only once it is there
+    _ensure_frontend()  # the charts' library (npm ci) when missing; without it the pages show tables only
     _setup(demo=True)
     print(f"lvzhi demo: data in {home}", flush=True)
     _prepare_database()
