@@ -422,12 +422,13 @@ class _Summary:
         return {r.pop("month"): r for r in rows}
 
     @staticmethod
-    def children(region, period) -> tuple[dict, dict[int, dict]]:
+    def children(region, period, child_ids) -> tuple[dict, dict[int, dict]]:
+        # By the children's ids (known already), so the index on (level, congress, …) answers it.
         rows = (
-            FigureCell.objects.filter(_period_q(period))
-            .filter(
-                Q(level=FigureCell.Level.OWN, congress=region)
-                | Q(level=FigureCell.Level.TREE, congress__parent=region)
+            FigureCell.objects.filter(
+                _period_q(period),
+                level__in=(FigureCell.Level.OWN, FigureCell.Level.TREE),
+                congress__in=[region.pk, *child_ids],
             )
             .values("level", "congress")
             .annotate(**_SUMS)
@@ -437,14 +438,14 @@ class _Summary:
         children: dict[int, dict] = {}
         for r in rows:
             level, cid = r.pop("level"), r.pop("congress")
-            if level == FigureCell.Level.OWN:
+            if level == FigureCell.Level.OWN and cid == region.pk:
                 own = r
-            else:
+            elif level == FigureCell.Level.TREE and cid != region.pk:
                 children[cid] = r
         return own, children
 
     @staticmethod
-    def units(region, period) -> dict[int, dict]:
+    def units(region, period) -> dict[tuple[int, str], dict]:
         rows = (
             FigureCell.objects.filter(
                 level=FigureCell.Level.UNIT,
@@ -453,11 +454,11 @@ class _Summary:
                 month__gte=period.since,
                 month__lte=period.until,
             )
-            .values("unit")
+            .values("unit", "unit__name")
             .annotate(**_sums(UNIT_FIGURES))
             .order_by()
         )
-        return {r.pop("unit"): r for r in rows}
+        return {(r.pop("unit"), r.pop("unit__name")): r for r in rows}
 
     @staticmethod
     def stations(region, period) -> dict[int, dict]:
@@ -504,17 +505,19 @@ class _Live:
         )
 
     @classmethod
-    def children(cls, region, period) -> tuple[dict, dict[int, dict]]:
+    def children(cls, region, period, child_ids) -> tuple[dict, dict[int, dict]]:
         own, rolled = cls._cells(region, period)
-        child_ids = set(Congress.objects.filter(parent=region).values_list("pk", flat=True))
+        child_ids = set(child_ids)
         mine = cls._grouped(own, period, FigureCell.Level.OWN, by=2, congress_ids={region.pk})
         children = cls._grouped(rolled, period, FigureCell.Level.TREE, by=2, congress_ids=child_ids)
         return mine.get(region.pk, {}), children
 
     @classmethod
-    def units(cls, region, period) -> dict[int, dict]:
+    def units(cls, region, period) -> dict[tuple[int, str], dict]:
         _own, rolled = cls._cells(region, period)
-        return cls._grouped(rolled, period, FigureCell.Level.UNIT, by=4, congress_ids={region.pk})
+        sums = cls._grouped(rolled, period, FigureCell.Level.UNIT, by=4, congress_ids={region.pk})
+        names = dict(Unit.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
+        return {(uid, names.get(uid, "")): bag for uid, bag in sums.items()}
 
     @classmethod
     def stations(cls, region, period) -> dict[int, dict]:
@@ -534,10 +537,10 @@ def _by_month(source, region: Congress, period: Period) -> list[tuple[dt.date, d
 
 
 def _by_child(source, region: Congress, period: Period) -> list[Row]:
-    own, children = source.children(region, period)
+    kids = list(Congress.objects.filter(parent=region).order_by("path", "pk"))
+    own, children = source.children(region, period, [c.pk for c in kids])
     rows = [Row(str(_("Own level (本级)")), None, _values(own, HEADLINE))]
-    for child in Congress.objects.filter(parent=region).order_by("path", "pk"):
-        rows.append(Row(child.name, child, _values(children.get(child.pk, {}), HEADLINE)))
+    rows += [Row(c.name, c, _values(children.get(c.pk, {}), HEADLINE)) for c in kids]
     return rows
 
 
@@ -551,9 +554,8 @@ def _by_station(source, region: Congress, period: Period) -> list[StationRow]:
 
 
 def _by_unit(source, region: Congress, period: Period) -> list[UnitRow]:
-    sums = source.units(region, period)
-    names = dict(Unit.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
-    rows = [UnitRow(uid, names.get(uid, ""), _values(bag, UNIT_FIGURES)) for uid, bag in sums.items()]
+    sums = source.units(region, period)  # {(unit id, name): sums}
+    rows = [UnitRow(uid, name, _values(bag, UNIT_FIGURES)) for (uid, name), bag in sums.items()]
     rows.sort(
         key=lambda u: (
             -(u.values["satisfied_first"].rate or 0),
