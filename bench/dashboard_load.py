@@ -130,11 +130,12 @@ def sample_paths(url: str, limit: int) -> dict:
         {"since": f"{today.year - 2}-07", "until": f"{today.year}-{today.month:02d}"},
         {"since": f"{today.year}-{today.month:02d}", "until": f"{today.year}-{today.month:02d}"},
     ]
-    regions = []
+    regions, levels = [], {}
     for level in ("province", "city", "county", "township"):
         ids = by_level.get(level, [])
         step = max(1, len(ids) // max(1, limit // 4))
-        regions += ids[::step][: max(1, limit // 4)]
+        levels[level] = ids[::step][: max(1, limit // 4)]
+        regions += levels[level]
     figure_keys = []
     try:
         from lvzhi.dashboards import figures
@@ -167,7 +168,14 @@ def sample_paths(url: str, limit: int) -> dict:
             public.append(reverse("portal:deputy", args=[mandate]))  # the public page of one mandate
         except NoReverseMatch:
             break  # the portal is not there yet
-    return {"regions": regions, "periods": periods, "figures": figure_keys, "public": public, "lists": lists}
+    return {
+        "regions": regions,
+        "levels": levels,
+        "periods": periods,
+        "figures": figure_keys,
+        "public": public,
+        "lists": lists,
+    }
 
 
 def free_port() -> int:
@@ -320,6 +328,10 @@ def measure(url: str, *, duration: int, limit: int, only: str = "", redis_url: s
         regions, periods = sample["regions"], sample["periods"]
         combos = [(r, p) for i, r in enumerate(regions) for j, p in enumerate(periods) if (i + j) % 2 == 0]
         views.append(("/dashboards/ (index)", [with_params("/dashboards/", r, p) for r, p in combos]))
+        for level, ids in sample["levels"].items():
+            # The index at one level of the tree: a province's page sums the most cells and lists the most units.
+            paths = [with_params("/dashboards/", r, p) for r in ids for p in periods]
+            views.append((f"/dashboards/ (index), {level} only ({len(ids)})", paths))
         for key in sample["figures"]:
             views.append(
                 (
