@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,55 @@ def test_without_npm_the_command_says_so_and_goes_on(monkeypatch, capsys):
     assert finders.find(frontend.ECHARTS_STATIC_PATH) is None  # the page's script tag simply finds nothing
 
 
-def test_a_failing_npm_is_a_message_not_a_crash(monkeypatch, capsys, tmp_path):
+def fake_npm(tmp_path, script: str) -> Path:
+    """An `npm` that logs each call to tmp_path/calls, then runs `script`."""
     fake = tmp_path / "npm"
-    fake.write_text("#!/bin/sh\necho 'npm ERR! network request failed' >&2\nexit 1\n")
+    fake.write_text(f'#!/bin/sh\necho "$@" >> "{tmp_path}/calls"\n{script}\n')
     fake.chmod(0o755)
+    return fake
+
+
+def calls(tmp_path) -> list[str]:
+    log = tmp_path / "calls"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_a_failing_npm_is_a_message_not_a_crash_and_is_not_retried(monkeypatch, capsys, tmp_path):
+    fake = fake_npm(tmp_path, "echo 'npm ERR! network request failed' >&2\nexit 1")
+    monkeypatch.setattr(frontend, "_failure", None)
     monkeypatch.setattr(frontend, "echarts_installed", lambda: False)
     monkeypatch.setattr(frontend.shutil, "which", lambda name: str(fake))
     assert frontend.ensure_frontend_packages() is False
     assert "network request failed" in capsys.readouterr().out
+    # Offline, each try would cost npm's timeouts: the second call says why at once
+    assert frontend.ensure_frontend_packages() is False
+    assert "not tried again" in capsys.readouterr().out
+    assert len(calls(tmp_path)) == 1
+    assert "--prefer-offline" in calls(tmp_path)[0] and "--fetch-retries=1" in calls(tmp_path)[0]
+
+
+def test_two_installs_at_once_run_npm_ci_once(monkeypatch, tmp_path):
+    # npm ci deletes node_modules first: a second run beside the first would delete the first's files
+    project = tmp_path / "project"
+    dist = project / "node_modules" / "echarts" / "dist"
+    project.mkdir()
+    (project / "package.json").write_text("{}")
+    fake = fake_npm(tmp_path, f'sleep 0.5\nmkdir -p "{dist}"\ntouch "{dist}/echarts.min.js"')
+    monkeypatch.setattr(frontend, "_failure", None)
+    monkeypatch.setattr(frontend, "PROJECT_DIR", project)
+    monkeypatch.setattr(frontend, "ECHARTS_DIST", dist)
+    monkeypatch.setattr(frontend.shutil, "which", lambda name: str(fake))
+    results: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(frontend.ensure_frontend_packages(quiet=True)))
+        for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True, True]
+    assert len(calls(tmp_path)) == 1
 
 
 def test_only_the_built_file_is_served_and_collected():
