@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lvzhi.core.params import parse_date, parse_id, parse_year
 from lvzhi.org.fields import SubjectField
@@ -32,6 +33,16 @@ from .selectors import suggestion_list_visible_to
 PAGE_SIZE = 50
 READERS = {Role.STAFF, Role.CHAIR, Role.COMMITTEE_STAFF, Role.ADMIN}
 PARTS = {"num", "den", "miss"}
+# What a rate's "miss" part is (its denominator's suggestions outside its numerator), where a word says it.
+MISS_LABELS = {
+    "satisfied_first": gettext_lazy("Dissatisfied"),
+    "satisfied_final": gettext_lazy("Dissatisfied"),
+    "survey": gettext_lazy("Dissatisfied"),
+    "replied_on_time": gettext_lazy("Replied late"),
+    "closed": gettext_lazy("Not closed"),
+    "solved": gettext_lazy("Not solved"),
+    "face_to_face": gettext_lazy("Without face-to-face"),
+}
 
 
 def figure_congresses(user) -> QuerySet[Congress]:
@@ -147,7 +158,13 @@ def _figure_rows(request):
     else:
         label = str(stats.BY_KEY[key].label)
     part_label = {"num": _("counted"), "den": _("denominator"), "miss": _("not counted")}[part]
-    title = f"{scope.congress.name} · {label} · {part_label}"
+    if part == "miss" and key in MISS_LABELS:
+        part_label = str(MISS_LABELS[key])
+    names = [scope.congress.name]
+    if scope.unit_id:
+        # The list behind one unit's number (the dashboards' unit rows) says whose.
+        names += Unit.objects.filter(pk=scope.unit_id).values_list("name", flat=True)
+    title = " · ".join([*names, label, part_label])
     if scope.since or scope.until:
         title += f" · {scope.since or ''} – {scope.until or ''}"
     qs = exports.with_details(qs.order_by("congress__path", "series", "number", "pk"))
