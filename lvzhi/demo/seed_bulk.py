@@ -2,7 +2,7 @@
 
 A `BulkTable` turns keyword values into a row tuple in the table's column order, with every column the caller
 leaves out filled from the model field's default (so a new field with a default needs no change here), and
-`write` sends the rows with PostgreSQL's COPY, or as one executemany on SQLite. Ids are given by the caller
+`flush` sends them with lvzhi.core.bulk.write (COPY on PostgreSQL). Ids are given by the caller
 (`next_id`), so later tables can point at rows not written yet; `reset_sequence` afterwards.
 """
 
@@ -13,6 +13,8 @@ import json
 
 from django.db import connection, models
 from django.utils import timezone
+
+from lvzhi.core.bulk import write
 
 
 class BulkTable:
@@ -52,31 +54,6 @@ class BulkTable:
             write(self.table, self.columns, self.rows)
             self.rows = []
         return n
-
-
-def write(table: str, columns: list[str], rows: list[tuple]) -> None:
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with connection.connection.cursor() as cur:
-            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    ops = connection.ops
-
-    def adapt(v):
-        if isinstance(v, dt.datetime):
-            return ops.adapt_datetimefield_value(v)
-        if isinstance(v, dt.date):
-            return ops.adapt_datefield_value(v)
-        return v
-
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608 - model tables
-            [tuple(adapt(v) for v in row) for row in rows],
-        )
 
 
 def next_id(model: type[models.Model]) -> int:

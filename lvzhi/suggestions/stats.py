@@ -20,6 +20,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lvzhi.core.figures import Value
 from lvzhi.org.models import Congress, Unit
 
 from .models import Assignment, Consultation, Evaluation, Reply, Suggestion, SurveyAnswer
@@ -73,6 +74,15 @@ class FigureScope:
 def _lead(**kw) -> Exists:
     return Exists(
         Assignment.objects.filter(suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True, **kw)
+    )
+
+
+def _lead_unit() -> Subquery:
+    """The suggestion's active lead unit (主办), for grouping by unit."""
+    return Subquery(
+        Assignment.objects.filter(
+            suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True
+        ).values("unit_id")[:1]
     )
 
 
@@ -304,31 +314,6 @@ CLASS_PREFIX = "class:"  # list key of a result class: "class:A"
 
 # --- the computed figures -----------------------------------------------------------------------
 @dataclass
-class Value:
-    key: str
-    label: str
-    definition: str
-    numerator: int
-    denominator: int
-    is_count: bool = False
-
-    @property
-    def rate(self) -> float | None:
-        """Numerator over denominator, in percent (one decimal), None when nothing is counted."""
-        return round(100 * self.numerator / self.denominator, 1) if self.denominator else None
-
-    def as_dict(self) -> dict:
-        return {
-            "key": self.key,
-            "label": str(self.label),
-            "definition": str(self.definition),
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "rate": self.rate,
-        }
-
-
-@dataclass
 class UnitRow:
     unit_id: int
     name: str
@@ -337,6 +322,21 @@ class UnitRow:
     @property
     def assigned(self) -> int:
         return self.values["face_to_face"].denominator
+
+
+def rank_units(rows: list) -> list:
+    """Lead units' rows (here and on the dashboards) the best first: satisfaction, then replies on time,
+    then the most suggestions assigned; by name and id among equals."""
+    return sorted(
+        rows,
+        key=lambda u: (
+            -(u.values["satisfied_first"].rate or 0),
+            -(u.values["replied_on_time"].rate or 0),
+            -u.assigned,
+            u.name,
+            u.unit_id,
+        ),
+    )
 
 
 @dataclass
@@ -404,13 +404,8 @@ def compute(qs: QuerySet[Suggestion], *, day: dt.date, congress: Congress | None
     ]
 
     # The units ranked: the same figures grouped by the active lead unit (one grouped query).
-    lead_unit = Subquery(
-        Assignment.objects.filter(
-            suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True
-        ).values("unit_id")[:1]
-    )
     grouped = (
-        qs.annotate(lead_unit=lead_unit)
+        qs.annotate(lead_unit=_lead_unit())
         .exclude(lead_unit=None)
         .values("lead_unit")
         .annotate(**_counts(day, UNIT_FIGURES))
@@ -423,15 +418,7 @@ def compute(qs: QuerySet[Suggestion], *, day: dt.date, congress: Congress | None
         )
         for r in rows
     ]
-    units.sort(
-        key=lambda u: (
-            -(u.values["satisfied_first"].rate or 0),
-            -(u.values["replied_on_time"].rate or 0),
-            -u.assigned,
-            u.name,
-        )
-    )
-    return Figures(figures, classes, units)
+    return Figures(figures, classes, rank_units(units))
 
 
 def figure_list(
@@ -495,14 +482,9 @@ def monthly(*, path: str = "", since=None, until=None, day: dt.date):
 def monthly_by_unit(*, path: str = "", since=None, until=None, day: dt.date):
     """(congress id, month received, lead unit id, {figure: (numerator, denominator)}) for the units'
     ranking figures, one grouped query."""
-    lead_unit = Subquery(
-        Assignment.objects.filter(
-            suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True
-        ).values("unit_id")[:1]
-    )
     rows = (
         _received(path, since, until)
-        .annotate(month=TruncMonth("received_on"), lead_unit=lead_unit)
+        .annotate(month=TruncMonth("received_on"), lead_unit=_lead_unit())
         .exclude(lead_unit=None)
         .values("congress_id", "month", "lead_unit")
         .annotate(**_counts(day, UNIT_FIGURES))
