@@ -21,7 +21,6 @@ import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import islice
 from types import SimpleNamespace
 
 from django.db import connection, transaction
@@ -31,8 +30,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from lvzhi.core import bulk
+from lvzhi.core.figures import Value
 from lvzhi.org.models import Congress, Unit
 from lvzhi.stations.models import Station
+from lvzhi.suggestions.stats import rank_units
 
 from .models import FigureCell, FigureRefresh
 
@@ -140,6 +142,9 @@ def _parse_month(raw) -> dt.date | None:
     return dt.date(year, month, 1) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
 
 
+MAX_MONTHS = 60  # a period of five years at most: the summary keeps five years of compliance
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole months, both ends included."""
@@ -155,15 +160,16 @@ class Period:
     @classmethod
     def parse(cls, params, today: dt.date | None = None) -> Period:
         """From ?since=2026-01&until=2026-11; a missing end defaults (1 January of the end's year, this
-        month), a bad or reversed range gives the default."""
+        month), an end after this month is this month (nothing is counted there yet); a bad or reversed
+        range, or one longer than MAX_MONTHS, gives the default."""
         default = cls.default(today)
         raw_since, raw_until = params.get("since"), params.get("until")
         since, until = _parse_month(raw_since), _parse_month(raw_until)
         if (raw_since and since is None) or (raw_until and until is None):
             return default
-        until = until or default.until
+        until = min(until or default.until, default.until)
         since = since or dt.date(until.year, 1, 1)
-        if since > until:
+        if since > until or (until.year - since.year) * 12 + until.month - since.month >= MAX_MONTHS:
             return default
         return cls(since, until)
 
@@ -188,28 +194,6 @@ class Period:
 
 
 # --- the values ------------------------------------------------------------------------------------------
-@dataclass
-class Value:
-    key: str
-    label: str
-    definition: str
-    numerator: int
-    denominator: int
-    is_count: bool = False
-
-    @property
-    def rate(self) -> float | None:
-        """Numerator over denominator in percent (one decimal); None when nothing is counted."""
-        if self.is_count or not self.denominator:
-            return None
-        return round(100 * self.numerator / self.denominator, 1)
-
-    @property
-    def miss(self) -> int:
-        """The denominator's records outside the numerator (e.g. the dissatisfied)."""
-        return self.denominator - self.numerator
-
-
 def _values(bag: dict, defs: list[Definition]) -> dict[str, Value]:
     return {
         d.key: Value(d.key, d.label, d.definition, bag.get(d.num) or 0, bag.get(d.den) or 0, d.is_count)
@@ -364,6 +348,12 @@ def summary_years(today: dt.date | None = None) -> list[int]:
     return list(range(year - 4, year + 1))
 
 
+def keeps_compliance(period: Period) -> bool:
+    """Whether the period's year is one whose compliance is kept; for another year compliance reads 0 of
+    0 (no rate) in the summary and live alike, and has no list."""
+    return period.year in summary_years()
+
+
 # --- reading: one bag of column sums per group -------------------------------------------------------------
 def _period_q(period: Period) -> Q:
     return (
@@ -476,7 +466,8 @@ class _Live:
 
     @staticmethod
     def _cells(region, period) -> tuple[Cells, Cells]:
-        own = own_cells(path=region.path, since=period.since, until=period.until, years=[period.year])
+        years = [period.year] if keeps_compliance(period) else []
+        own = own_cells(path=region.path, since=period.since, until=period.until, years=years)
         paths = dict(Congress.objects.filter(path__startswith=region.path).values_list("pk", "path"))
         return own, roll_up(own, paths)
 
@@ -546,26 +537,13 @@ def _by_child(source, region: Congress, period: Period) -> list[Row]:
 
 def _by_station(source, region: Congress, period: Period) -> list[StationRow]:
     sums = source.stations(region, period)
-    stations = Station.objects.filter(congress=region).filter(Q(is_active=True) | Q(pk__in=list(sums)))
-    return [
-        StationRow(s, s.name, _values(sums.get(s.pk, {}), STATION_FIGURES))
-        for s in stations.order_by("-is_active", "name", "pk")
-    ]
+    stations = Station.objects.filter(congress=region, is_active=True).order_by("name", "pk")
+    return [StationRow(s, s.name, _values(sums.get(s.pk, {}), STATION_FIGURES)) for s in stations]
 
 
 def _by_unit(source, region: Congress, period: Period) -> list[UnitRow]:
     sums = source.units(region, period)  # {(unit id, name): sums}
-    rows = [UnitRow(uid, name, _values(bag, UNIT_FIGURES)) for (uid, name), bag in sums.items()]
-    rows.sort(
-        key=lambda u: (
-            -(u.values["satisfied_first"].rate or 0),
-            -(u.values["replied_on_time"].rate or 0),
-            -u.assigned,
-            u.name,
-            u.unit_id,
-        )
-    )
-    return rows
+    return rank_units([UnitRow(uid, name, _values(bag, UNIT_FIGURES)) for (uid, name), bag in sums.items()])
 
 
 def headline(region: Congress, period: Period) -> dict[str, Value]:
@@ -585,7 +563,7 @@ def by_child(region: Congress, period: Period) -> list[Row]:
 
 
 def by_station(region: Congress, period: Period) -> list[StationRow]:
-    """The stations whose congress is the region (active ones, and closed ones with figures in the period)."""
+    """The active stations whose congress is the region (as the headline's count of stations)."""
     return _by_station(_Summary, region, period)
 
 
@@ -667,7 +645,7 @@ def list_url(
         if station_id:
             params["station"] = station_id
         return reverse("opinion_figures:list") + "?" + urlencode(params)
-    if key == "compliance" and unit_id is None and station_id is None:
+    if key == "compliance" and unit_id is None and station_id is None and keeps_compliance(period):
         outcome = {"num": "met", "den": "", "miss": "short"}[part]
         params = {"year": period.year, "root": region.pk, "item": "all"}
         if own:
@@ -692,47 +670,29 @@ FIXED = ("level", "kind", "congress_id", "month", "unit_id", "station_id")
 
 def refresh() -> int:
     """Rebuild the summary from the records, in one transaction (readers see the old or the new one until
-    it commits); returns the number of cells written."""
+    it commits); returns the number of cells written. The table is locked before the records are read, so
+    of two refreshes at once (the job, `manage refresh_dashboards`) the second waits and computes after
+    the first commits: the last summary committed is never the older computation."""
     started = time.monotonic()
-    cells = own_cells(years=summary_years())
-    rolled = roll_up(cells, dict(Congress.objects.values_list("pk", "path")))
-    own = FigureCell.Level.OWN
-    rolled.update((k, v) for k, v in cells.items() if k[0] == own)  # units and stations come rolled
-    del cells
-    rows = ((*key, *(bag.get(c, 0) for c in COLUMNS)) for key, bag in rolled.items() if any(bag.values()))
+    table = FigureCell._meta.db_table
     with transaction.atomic():
-        written = _write(rows)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Readers are not blocked: they read the old rows until the commit.
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            # On SQLite the delete takes the database's write lock, held to the commit likewise.
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the model's table
+        cells = own_cells(years=summary_years())
+        rolled = roll_up(cells, dict(Congress.objects.values_list("pk", "path")))
+        own = FigureCell.Level.OWN
+        rolled.update((k, v) for k, v in cells.items() if k[0] == own)  # units and stations come rolled
+        del cells
+        rows = ((*key, *(bag.get(c, 0) for c in COLUMNS)) for key, bag in rolled.items() if any(bag.values()))
+        # Plain rows (COPY on PostgreSQL): a province's cells as model instances would cost a minute.
+        written = bulk.write(table, (*FIXED, *COLUMNS), rows)
         FigureRefresh.objects.create(seconds=round(time.monotonic() - started, 2), cells=written)
         old = FigureRefresh.objects.order_by("-finished_at", "-pk").values_list("pk", flat=True)[50:]
         FigureRefresh.objects.filter(pk__in=list(old)).delete()
-    return written
-
-
-def _write(rows) -> int:
-    """Replace the cells by `rows` (within the caller's transaction), written as plain rows: COPY on
-    PostgreSQL (a province's hundreds of thousands of cells would cost a minute as model instances), batched
-    inserts elsewhere. Returns how many."""
-    columns = (*FIXED, *COLUMNS)
-    table = FigureCell._meta.db_table
-    written = 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Two refreshes at once would each keep the rows the other wrote: one waits for the other.
-            # Readers are not blocked (they read the old rows until the commit).
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-            cursor.execute(f"DELETE FROM {table}")
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    written += 1
-        return written
-    FigureCell.objects.all().delete()
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    with connection.cursor() as cursor:
-        while batch := list(islice(rows, 2000)):
-            cursor.executemany(sql, batch)
-            written += len(batch)
     return written
 
 

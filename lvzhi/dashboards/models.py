@@ -33,7 +33,8 @@ class FigureCell(models.Model):
         "stations.Station", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
 
-    # Stock (kind S): mandates serving today, active stations, serving mandates entered in an active station.
+    # Stock (kind S): mandates serving today, active stations, serving mandates entered in any station (as
+    # the lists of deputies in no station count them; stations.services keeps deputies in open ones only).
     deputies = models.IntegerField(default=0)
     stations = models.IntegerField(default=0)
     in_stations = models.IntegerField(default=0)

@@ -15,9 +15,12 @@ from .models import ReceptionDay, Station, StationDeputy
 
 
 def stock(*, path: str = "", day: dt.date):
-    """(congress id, {"deputies": serving mandates, "in_stations": those entered in a station (as the
-    coverage list of deputies in no station counts them), "stations": active stations}) on `day`, two
-    grouped queries."""
+    """(congress id, {"deputies": serving mandates, "in_stations": those entered in any station, "stations":
+    active stations}) on `day`, two grouped queries.
+
+    "Any station", as the lists of deputies in no station (the deputy list's filter, the coverage list)
+    count them, so the dashboards' miss list is as long as the miss. In practice it is an active station:
+    stations.services enters deputies only into an open station and refuses to close one with deputies."""
     in_station = Exists(StationDeputy.objects.filter(mandate=OuterRef("pk")))
     mandates = Mandate.objects.current(day).order_by()
     stations = Station.objects.filter(is_active=True).order_by()
@@ -33,8 +36,9 @@ def stock(*, path: str = "", day: dt.date):
 
 
 def station_deputies(*, path: str = "", day: dt.date):
-    """(station's congress id, station id, serving mandates entered in it) on `day`, one grouped query."""
-    qs = StationDeputy.objects.filter(mandate__start_date__lte=day).filter(
+    """(station's congress id, active station id, serving mandates entered in it) on `day`, one grouped
+    query."""
+    qs = StationDeputy.objects.filter(station__is_active=True, mandate__start_date__lte=day).filter(
         Q(mandate__end_date__isnull=True) | Q(mandate__end_date__gte=day)
     )
     if path:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from lvzhi.dashboards import figures as F
 from lvzhi.dashboards.tasks import refresh_dashboards
 from lvzhi.demo.city import DEMO_CITY_CONGRESS
-from lvzhi.org.models import Congress
+from lvzhi.org.models import Congress, Mandate
 from lvzhi.suggestions.models import Evaluation
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,20 @@ def test_a_period_reads_whole_months_and_falls_back_to_this_year_on_bad_input():
     for bad in ({"since": "2025-13"}, {"since": "2025-06", "until": "2025-01"}, {"until": "x"}):
         assert F.Period.parse(bad) == default
     assert F.Period.parse({"until": "2025-04"}).since == dt.date(2025, 1, 1)
+    # the future is not counted yet: the period ends this month; more than five years is refused
+    assert F.Period.parse({"until": f"{TODAY.year + 1}-03"}) == default
+    assert F.Period.parse({"since": "2015-01", "until": "2019-12"}).months()[-1] == dt.date(2019, 12, 1)
+    assert F.Period.parse({"since": "2015-01", "until": "2020-01"}) == default
+
+
+def test_compliance_of_a_year_the_summary_does_not_keep_reads_not_kept_in_summary_and_live(city):
+    old = F.Period(dt.date(TODAY.year - 5, 1, 1), dt.date(TODAY.year - 5, 12, 1))
+    assert not F.keeps_compliance(old) and F.keeps_compliance(LAST_YEAR)
+    for source in (F, F.live):
+        v = source.headline(city, old)["compliance"]
+        assert (v.numerator, v.denominator, v.rate) == (0, 0, None)
+    assert F.list_url("compliance", "num", city, old) is None
+    assert F.list_url("compliance", "num", city, LAST_YEAR) is not None
 
 
 @pytest.mark.parametrize("period", [THIS_YEAR, OTHER], ids=["this-year", "other"])
@@ -58,9 +72,7 @@ def test_a_region_is_its_own_level_plus_its_children_for_every_count_numerator_a
         )
         assert pairs(F.total(rows)) == pairs(head), region.name
         for v in F.total(rows).values():
-            assert v.rate == (
-                None if v.is_count or not v.denominator else round(100 * v.numerator / v.denominator, 1)
-            )
+            assert v.rate == (round(100 * v.numerator / v.denominator, 1) if v.denominator else None)
         # the months add up to the period's flows
         months = F.total(F.Row("", None, values) for _m, values in F.by_month(region, period))
         assert pairs(months) == {k: pairs(head)[k] for k in F.FLOW_KEYS}
@@ -77,6 +89,51 @@ def test_the_summary_equals_a_live_recomputation(city, period):
     assert F.by_station(district, period)
     if period is not LAST_YEAR:
         assert F.by_unit(city, period) and F.headline(city, period)["opinions"].numerator
+
+
+@pytest.mark.parametrize("period", [THIS_YEAR, OTHER], ids=["this-year", "other"])
+def test_a_districts_headline_equals_the_apps_own_figures(city, period):
+    """Counted apart from the dashboards' code: each app's own figures page (or list) over the district."""
+    from lvzhi.opinions import stats as opinion_stats
+    from lvzhi.performance import figures as performance_figures
+    from lvzhi.performance.models import Participation
+    from lvzhi.stations.models import Station
+    from lvzhi.stations.selectors_reception import unassigned_deputies
+    from lvzhi.suggestions import stats as suggestion_stats
+    from lvzhi.suggestions.selectors import suggestion_list_visible_to
+
+    chair = get_user_model().objects.get(username="city_chair")
+    district = Congress.objects.filter(parent=city).order_by("path").first()
+    head = pairs(F.headline(district, period))
+    tree = {"congress__path__startswith": district.path}
+
+    scope = suggestion_stats.FigureScope(
+        district, include_lower=True, since=period.since, until=period.last_day
+    )
+    qs = suggestion_stats.scoped(suggestion_list_visible_to(user=chair), scope)
+    sug = suggestion_stats.compute(qs, day=TODAY, congress=district)
+    for key, figure in F.SUGGESTION_KEYS.items():
+        if key != "assigned":
+            assert head[key] == (sug.get(figure).numerator, sug.get(figure).denominator), key
+
+    scope = opinion_stats.FigureScope(district, since=period.since, until=period.last_day)
+    qs = opinion_stats.scoped(opinion_stats.opinions_for_figures(user=chair), scope)
+    ops = opinion_stats.compute(qs, scope=scope, day=TODAY).total
+    assert head["opinions"][0] == ops["collected"].numerator > 0
+    assert head["opinions_solved"] == (ops["solved"].numerator, ops["solved"].denominator)
+
+    deputies = Mandate.objects.current(TODAY).filter(**tree).count()
+    in_none = unassigned_deputies(user=chair).filter(**tree).count()
+    assert head["deputies"][0] == deputies > 0
+    assert head["in_stations"] == (deputies - in_none, deputies)
+    assert head["stations"][0] == Station.objects.filter(is_active=True, **tree).count()
+    confirmed = Participation.objects.filter(
+        status=Participation.Status.CONFIRMED, date__gte=period.since, date__lte=period.last_day, **tree
+    )
+    assert head["activities"][0] == confirmed.count()
+    f = performance_figures.Filters(year=period.year, root=district)
+    overall = performance_figures.compute(user=chair, f=f).overall
+    assert head["compliance"] == (overall.num, overall.den)
 
 
 def test_a_change_shows_once_the_summary_is_refreshed(city):
