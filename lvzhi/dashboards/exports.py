@@ -25,6 +25,7 @@ class Column:
     key: str = ""  # the figure's key, for the chart's series
     numeric: bool = False
     rate: bool = False  # a rate: the file adds its numerator and denominator columns
+    title: str = ""  # the figure's definition, the header's tooltip on the page
 
 
 @dataclass
@@ -36,6 +37,9 @@ class Cell:
     denominator: int | None = None
     note: str = ""  # "17/20" under a rate
     n: bool = False  # right-aligned (a number column)
+    # The lists behind a rate's numerator and denominator (the "17" and the "20" of its note).
+    num_href: str | None = None
+    den_href: str | None = None
 
     @classmethod
     def of_value(cls, value, href: str | None = None) -> Cell:

@@ -9,6 +9,9 @@ exports.Table: the page renders it, the chart beside it is drawn from it (json_s
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -32,6 +35,10 @@ DENIED = gettext_lazy("The dashboards are for deputy-affairs staff and chairs.")
 CHILD_CHART = ["activities", "opinions", "suggestions"]
 TREND_CHART = ["activities", "opinions", "suggestions"]
 UNIT_CHART = ["replied_on_time", "face_to_face", "satisfied_first"]
+# A line under a card's number where the number is easily misread.
+CARD_CAPTIONS = {
+    "deputies": gettext_lazy("Counted per congress: a deputy of two congresses counts twice"),
+}
 # What the records of a rate's denominator outside its numerator are (the "miss" part of its list).
 MISS_LABELS = {
     "in_stations": gettext_lazy("Not in a station"),
@@ -86,6 +93,42 @@ def region_from(request) -> tuple[Congress, list[Congress]]:
     return region, crumbs
 
 
+# --- the period asked for ---------------------------------------------------------------------------
+def _month(raw: str) -> dt.date | None:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", raw)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        return None
+    return dt.date(int(match[1]), int(match[2]), 1)
+
+
+def period_notice(params, period: figures.Period) -> str:
+    """Why the period shown is not the one asked for (empty when it is): Period.parse replaces a bad
+    period by the default and ends a period at this month; the reader is told which and why."""
+    raw_since, raw_until = str(params.get("since") or "").strip(), str(params.get("until") or "").strip()
+    if not raw_since and not raw_until:
+        return ""
+    since, until = _month(raw_since), _month(raw_until)
+    if (raw_since and since is None) or (raw_until and until is None):
+        return _("A month could not be read (write it as 2026-01); the default period is shown.")
+    this_month = figures.Period.default().until
+    asked_until = until or this_month
+    asked_since = since or dt.date(asked_until.year, 1, 1)
+    if (asked_since, asked_until) == (period.since, period.until):
+        return ""
+    if asked_since > asked_until:
+        return _("The start month is after the end month; the default period is shown.")
+    if asked_since > this_month:
+        return _("The start month is in the future; the default period is shown.")
+    if period.since == asked_since and period.until == this_month < asked_until:
+        return _("Months after this one have no figures yet: the period ends with %(month)s.") % {
+            "month": f"{this_month:%Y-%m}"
+        }
+    limit = getattr(figures, "MAX_MONTHS", None)
+    if limit and (asked_until.year - asked_since.year) * 12 + asked_until.month - asked_since.month >= limit:
+        return _("A period covers at most %(n)d months; the default period is shown.") % {"n": limit}
+    return _("That period cannot be shown; the default period is shown.")
+
+
 # --- links -------------------------------------------------------------------------------------------
 def _query(region: Congress, period: figures.Period, **extra) -> str:
     return urlencode({"region": region.pk, **period.params(), **extra})
@@ -109,7 +152,21 @@ def _label(d) -> str:
 
 
 def _value_columns(defs) -> list[Column]:
-    return [Column(_label(d), key=d.key, numeric=d.is_count, rate=not d.is_count) for d in defs]
+    return [
+        Column(_label(d), key=d.key, numeric=d.is_count, rate=not d.is_count, title=str(d.definition))
+        for d in defs
+    ]
+
+
+def _linked(d, value, links) -> Cell:
+    """A figure's cell whose numbers open their lists: a count its records, a rate's note ("17/20") its
+    numerator's and its denominator's. links(part) gives the list's address, or None."""
+    if d.is_count:
+        return Cell.of_value(value, href=links("num") if value.numerator else None)
+    cell = Cell.of_value(value)
+    cell.num_href = links("num") if value.numerator else None
+    cell.den_href = links("den") if value.denominator else None
+    return cell
 
 
 def headline_table(region, period, values) -> Table:
@@ -164,35 +221,68 @@ def children_table(region, period, rows) -> Table:
         % {"name": region.name},
     )
     for row in rows:
-        href = dashboard_url(row.congress, period) if row.congress is not None else None
-        table.add([Cell(row.label, href=href)] + [Cell.of_value(row.values[d.key]) for d in defs])
+        if row.congress is None:  # 本级: the lists of the region's own level, not its subtree
+            href = None
+
+            def links(part, key):
+                return figures.list_url(key, part, region, period, own=True)
+        else:
+            href = dashboard_url(row.congress, period)
+
+            def links(part, key, c=row.congress):
+                return figures.list_url(key, part, c, period)
+
+        table.add(
+            [Cell(row.label, href=href)]
+            + [_linked(d, row.values[d.key], lambda part, k=d.key: links(part, k)) for d in defs]
+        )
     total = figures.total(rows)
     table.add([Cell(_("Total"))] + [Cell.of_value(total[d.key]) for d in defs], is_total=True)
     return table
 
 
-def stations_table(region, period, rows) -> Table:
+def stations_table(region, period, rows, *, has_children: bool = False) -> Table:
     defs = figures.STATION_FIGURES
+    note = _("Deputies entered are as of the refresh; the other figures count the months chosen.")
+    if has_children:
+        # The headline counts the whole region's stations; this table lists the region's own.
+        note = (
+            _("The stations of %(name)s itself; those of the regions below are on each region's page.")
+            % {"name": region.name}
+            + " "
+            + note
+        )
     table = Table(
         "stations",
         _("Stations"),
         [Column(_("Station"))] + _value_columns(defs),
         chart="bar",
         chart_keys=["reception_days", "opinions"],
-        note=_("Deputies entered are as of the refresh; the other figures count the months chosen."),
+        note=note,
     )
     for row in rows:
-        cells = [Cell(row.label, href=reverse("stations:detail", args=[row.station.pk]))]
-        for d in defs:
-            part = "num"
-            cells.append(
-                Cell.of_value(
-                    row.values[d.key],
-                    href=figures.list_url(d.key, part, region, period, station_id=row.station.pk),
-                )
-            )
+        station = row.station.pk
+
+        def links(part, key, station=station):
+            if key == "reception_days":
+                return held_days_url(station, period)
+            return figures.list_url(key, part, region, period, station_id=station)
+
+        cells = [Cell(row.label, href=reverse("stations:detail", args=[station]))]
+        cells += [_linked(d, row.values[d.key], lambda part, k=d.key: links(part, k)) for d in defs]
         table.add(cells)
     return table
+
+
+def held_days_url(station_id: int, period: figures.Period) -> str:
+    """The station's reception days held in the period (the reception list, filtered)."""
+    params = {
+        "station": station_id,
+        "status": "held",
+        "since": period.since.isoformat(),
+        "until": period.last_day.isoformat(),
+    }
+    return reverse("stations:reception_list") + "?" + urlencode(params)
 
 
 def units_table(region, period, rows) -> Table:
@@ -272,9 +362,13 @@ def figure_child_table(d, region, period, rows) -> Table:
         % {"name": region.name},
     )
     for row in rows:
-        if row.congress is None:
-            # The region's own level has no list of its own (a list holds a whole tree): numbers only.
-            table.add([Cell(row.label)] + _figure_cells(d, row.values[d.key], lambda part: None))
+        if row.congress is None:  # 本级: the lists of the region's own level, not its subtree
+            table.add(
+                [Cell(row.label)]
+                + _figure_cells(
+                    d, row.values[d.key], lambda part: figures.list_url(d.key, part, region, period, own=True)
+                )
+            )
             continue
         child = row.congress
         table.add(
@@ -384,6 +478,7 @@ def _context(request, region, crumbs, period, url_of, rows) -> dict:
         "period": period,
         "period_params": period.params(),
         "refreshed_at": figures.refreshed_at(),
+        "period_notice": period_notice(request.GET, period),
         "echarts_path": ECHARTS_STATIC_PATH,
     }
 
@@ -397,7 +492,8 @@ def index(request):
     tables = [trend_table(region, period), children_table(region, period, rows)]
     stations = figures.by_station(region, period)
     if stations:
-        tables.append(stations_table(region, period, stations))
+        has_children = any(r.congress is not None for r in rows)
+        tables.append(stations_table(region, period, stations, has_children=has_children))
     tables.append(units_table(region, period, figures.by_unit(region, period)))
     headline = headline_table(region, period, values)
     _finish(request, [headline, *tables], region, period)
@@ -409,6 +505,7 @@ def index(request):
             "key": d.key,
             "label": d.label,
             "definition": d.definition,
+            "caption": CARD_CAPTIONS.get(d.key, ""),
             "cell": Cell.of_value(values[d.key]),
             "url": figure_url(d.key, region, period),
         }

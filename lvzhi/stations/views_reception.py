@@ -114,7 +114,14 @@ def reception_list(request):
     status = request.GET.get("status", "")
     status = status if status in ReceptionDay.Status.values else ""
     mine = request.GET.get("mine") == "1" and bool(s.mandate_ids)
-    start = end = None
+    # A range of dates (the dashboards link a station's days held in their period); a month, if also given,
+    # wins.
+    since, until = parse_date(request.GET.get("since")), parse_date(request.GET.get("until"))
+    if month:
+        since = until = None
+    elif since or until:
+        period = "all"
+    start, end = since, until
     if month:
         start, end = month_bounds(*month)
     elif period == "upcoming":
@@ -134,6 +141,8 @@ def reception_list(request):
             "list": "reception_days",
             "period": period,
             "month": f"{month[0]:04d}-{month[1]:02d}" if month else "",
+            "since": since.isoformat() if since else "",
+            "until": until.isoformat() if until else "",
             "station": station_id,
             "congress": congress_id,
             "status": status,
@@ -156,6 +165,9 @@ def reception_list(request):
                 ("all", _("All")),
             ],
             "month": f"{month[0]:04d}-{month[1]:02d}" if month else "",
+            "since": since,
+            "until": until,
+            "without_dates": _with(request, since=None, until=None, page=None),
             "station_id": station_id,
             "congress_id": congress_id,
             "status": status,

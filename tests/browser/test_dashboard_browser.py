@@ -1,7 +1,8 @@
 """Issue 7's "done" for the chair, in a real browser: the demo's city chair opens the dashboard (its charts
 drawn by ECharts, installed by npm and served locally), clicks the city's satisfaction rate, then one lead
 unit's count of dissatisfied replies, and lands on that unit's dissatisfied suggestions — three clicks — then
-opens one. The list holds as many suggestions as the count clicked. Also read on a phone's width.
+opens one. The list holds as many suggestions as the count clicked. The breakdown's columns all fit a 1280 px
+screen; on a phone's width the tables scroll sideways and say so.
 
 Headless Debian chromium through Playwright (see conftest.py); the assertions read the pages' own words.
 """
@@ -48,6 +49,14 @@ def test_the_chair_goes_from_the_citys_satisfaction_to_a_units_dissatisfied_repl
     assert page.locator("h1").inner_text() == "示范市人民代表大会 · 数据看板"
     assert drawn_charts(page) >= 3  # trend, children, units
     assert page.get_by_text("图表未能显示").first.is_hidden()
+    # Activities (thousands) get their own axis beside opinions and suggestions (tens)
+    assert page.locator("#t-trend .chart").get_attribute("data-axes") == "2"
+    # At 1280 px the breakdown's every column is in view, no inner scroll hiding the last ones
+    children = page.locator("#t-children .table-wrap")
+    scroll, client = children.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll <= client + 1, (scroll, client)
+    for header in ("满意率", "履职达标率"):
+        assert page.locator("#t-children th", has_text=header).is_visible()
     page.screenshot(path=str(screenshots / "dashboard.png"), full_page=True)
 
     # Click 1: the city's satisfaction rate
@@ -75,7 +84,7 @@ def test_the_chair_goes_from_the_citys_satisfaction_to_a_units_dissatisfied_repl
 
     # Lands on the unit's dissatisfied suggestions: as many as the count clicked, each lead by the unit
     heading = page.locator("h1").inner_text()
-    assert "满意率" in heading, heading
+    assert "满意率" in heading and unit in heading and "不满意" in heading, heading
     rows = page.locator("table tbody tr")
     assert rows.count() == count
     assert page.locator("h1 .muted").inner_text().strip() == str(count)
@@ -97,4 +106,6 @@ def test_the_chair_goes_from_the_citys_satisfaction_to_a_units_dissatisfied_repl
     drawn_charts(phone)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1, width
+    # … and the wide ones say so
+    assert phone.locator("#t-children .scroll-cue").is_visible()
     phone.screenshot(path=str(screenshots / "dashboard-phone.png"), full_page=True)

@@ -10,10 +10,11 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from lvzhi.core.models import Event
-from lvzhi.dashboards import figures
+from lvzhi.dashboards import figures, views
 from lvzhi.org.models import Congress, User
 
 pytestmark = pytest.mark.django_db
@@ -68,13 +69,26 @@ def test_the_chairs_dashboard_shows_the_citys_figures(django_assert_max_num_quer
     )  # the demo rates first replies: the check means something
     assert f"{expected['satisfied_first'].numerator}/{expected['satisfied_first'].denominator}" in html
     assert reverse("dashboards:figure", args=["satisfied_first"]) in html
-    assert "刷新" in html or "refreshed" in html
+    # The page says when the figures were refreshed (the demo build refreshes them)
+    when = timezone.localtime(figures.refreshed_at()).strftime("%Y-%m-%d %H:%M")
+    assert f"数据刷新于 {when}" in html
+    # The deputies card counts mandates, and says so
+    assert "一人兼任两级人大代表的，各级分别计入" in html
     # The charts draw from the numbers of the tables beside them, with the charting library served locally
     assert 'id="chart-trend"' in html and 'id="chart-children"' in html
     assert "/static/vendor/echarts/echarts.min.js" in html
     # The breakdown: 本级 first, each district linking to its own dashboard (the drill-down)
     east = congress("东湖区人民代表大会")
     assert f'href="{INDEX}?region={east.pk}&amp;since=' in html
+    # … and each number to its records: 本级's to the city's own, a district's to its whole tree
+    own = figures.by_child(city, period)[0].values
+    assert own["opinions"].numerator and own["satisfied_first"].denominator
+    for key, part, value in (("opinions", "num", own["opinions"].numerator),
+                             ("satisfied_first", "den", own["satisfied_first"].denominator)):  # fmt: skip
+        link = figures.list_url(key, part, city, period, own=True)
+        assert f'<a href="{link.replace("&", "&amp;")}">{value}</a>' in html
+    link = figures.list_url("opinions", "num", east, period)
+    assert f'<a href="{link.replace("&", "&amp;")}">' in html
 
 
 def test_the_drill_down_reaches_a_townships_stations_and_their_records():
@@ -85,6 +99,20 @@ def test_the_drill_down_reaches_a_townships_stations_and_their_records():
     # Breadcrumbs city → district, the district's townships below it
     assert re.search(r'<nav class="crumbs".*示范市人民代表大会.*东湖区人民代表大会.*</nav>', html, re.S)
     assert f"?region={town.pk}&amp;" in html
+    # The city's stations table is the city's own stations, and says so
+    city_page = client.get(INDEX).content.decode()
+    assert "本级联络站（示范市人民代表大会）；下级地区的联络站见各地区页面" in city_page
+    # A station's reception days held open as the list of those days in the period
+    period = figures.Period.default()
+    rows = figures.by_station(congress("示范市人民代表大会"), period)
+    row = max(rows, key=lambda r: r.values["reception_days"].numerator)
+    held = row.values["reception_days"].numerator
+    assert held, "the demo holds reception days"
+    link = views.held_days_url(row.station.pk, period)
+    assert f'<a href="{link.replace("&", "&amp;")}">{held}</a>' in city_page
+    listed = client.get(link)
+    assert listed.context["page"].paginator.count == held
+    assert all(d.status == "held" and d.station_id == row.station.pk for d in listed.context["page"])
     page = client.get(INDEX, {"region": town.pk})
     html = page.content.decode()
     stations = figures.by_station(town, figures.Period.default())
@@ -131,6 +159,14 @@ def test_the_satisfaction_page_links_each_units_dissatisfied_count_to_its_list()
     for unit in units:
         link = figures.list_url("satisfied_first", "miss", city, period, unit_id=unit.unit_id)
         assert f'<a href="{link.replace("&", "&amp;")}">{unit.dissatisfied}</a>' in html
+    # The list reached says whose and what: the unit's dissatisfied replies
+    listed = client.get(link).content.decode()
+    heading = re.search(r"<h1>(.*?)<span", listed, re.S)[1]
+    assert units[-1].name in heading and "不满意" in heading and "未计入" not in heading
+    # The own level's numbers open the city's own records, as the regions' open theirs
+    own = figures.by_child(city, period)[0].values["satisfied_first"]
+    link = figures.list_url("satisfied_first", "den", city, period, own=True)
+    assert own.denominator and f'<a href="{link.replace("&", "&amp;")}">{own.denominator}</a>' in html
     # The unit table in Excel: the same numbers
     rows = workbook_rows(client.get(url, {"table": "unit", "format": "xlsx"}))
     by_name = {r[0]: r for r in rows[2:]}
@@ -139,20 +175,36 @@ def test_the_satisfaction_page_links_each_units_dissatisfied_count_to_its_list()
         assert by_name[unit.name][1] == unit.assigned
 
 
-def test_bad_parameters_give_the_default_page():
+def test_bad_parameters_give_the_default_page_and_say_why():
     client = login("staff_a")
-    for params in (
-        {"region": "²", "since": "2026-13", "until": "x"},
-        {"since": "9999-12", "until": "1000-01"},
-        {"region": "-1", "table": "nope", "format": "xlsx"},
-        {"since": "2026-11", "until": "2026-01"},
+    default = figures.Period.default()
+    this_month = default.params()["until"]
+    next_year = default.until.year + 1
+    for params, notice in (
+        ({"region": "²", "since": "2026-13", "until": "x"}, "月份无法识别"),
+        ({"since": "9999-12", "until": "1000-01"}, "起始月份晚于截止月份，已显示默认期间"),
+        ({"region": "-1", "table": "nope", "format": "xlsx"}, None),
+        ({"since": "2026-11", "until": "2026-01"}, "起始月份晚于截止月份，已显示默认期间"),
     ):
         response = client.get(INDEX, params)
         assert response.status_code == 200, params
         html = response.content.decode()
         assert "<h1>东湖区人民代表大会" in html
-        assert figures.Period.default().params()["since"] in html
-    assert client.get(reverse("dashboards:figure", args=["nope"])).status_code == 404
+        assert f'name="since" value="{default.params()["since"]}"' in html, params
+        if notice:
+            assert re.search(r'class="warnbox period-notice"[^>]*>[^<]*' + notice, html), params
+        else:
+            assert "period-notice" not in html
+    # Whatever Period.parse refuses or cuts, the page says why
+    with translation.override("zh-hans"):
+        future = {"since": f"{next_year}-02", "until": f"{next_year}-03"}
+        assert views.period_notice(future, default) == "起始月份尚未到来，已显示默认期间。"
+        too_long = {"since": f"{default.until.year - 9}-01"}
+        assert "已显示默认期间" in views.period_notice(too_long, default)
+        # A period running past this month ends with it
+        late = {"since": default.params()["since"], "until": f"{next_year}-06"}
+        assert views.period_notice(late, default) == f"本月之后尚无数据，期间截至 {this_month}。"
+        assert views.period_notice(default.params(), default) == ""
 
 
 def test_only_staff_and_chairs_read_dashboards_and_only_their_own_tree():
