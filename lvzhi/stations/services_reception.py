@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from lvzhi.core.audit import record_event
 from lvzhi.core.errors import ServiceError
 from lvzhi.org.models import Mandate
+from lvzhi.portal import cache as portal_cache
 
 from . import events
 from .models import (
@@ -442,6 +443,7 @@ def _attend(day: ReceptionDay, mandate_ids: Iterable[int]) -> None:
     ReceptionAttendance.objects.bulk_create(
         [ReceptionAttendance(day=day, mandate_id=m, scheduled=True) for m in dict.fromkeys(mandate_ids)]
     )
+    portal_cache.bump()  # the public days list their deputies; bulk_create sends no post_save
 
 
 @transaction.atomic
@@ -752,6 +754,7 @@ def reception_day_record(
             if m.pk not in on_day
         ]
     )
+    portal_cache.bump()  # bulk_create sends no post_save
     before = day.status
     first_time = before != ReceptionDay.Status.HELD
     day.status = ReceptionDay.Status.HELD

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from lvzhi.core.audit import EventBatch
 from lvzhi.core.errors import ServiceError
+from lvzhi.portal import cache as portal_cache
 from lvzhi.stations.models import StationDeputy
 
 from .. import roster
@@ -226,6 +227,7 @@ def _save_deputies(
             u, ACCOUNT_CREATED, payload={"person": u.person_id, "source": "roster_import"}, is_security=True
         )
 
+    portal_cache.bump()  # the public pages show these rows; bulk_create sends no post_save
     counts = {
         "people_created": len(new_people),
         "mandates_created": len(mandates),
@@ -426,6 +428,7 @@ def term_change_import(
                     payload={"reason": Mandate.EndReason.TERM_ENDED, "end": m.end_date.isoformat()},
                 )
             Mandate.objects.bulk_update(closed, ["end_date", "end_reason"], batch_size=500)
+            portal_cache.bump()  # the ended deputies leave the public pages (no post_save in bulk)
 
             saved, report.credentials = _save_deputies(congress=congress, term=term, rows=rows, log=log)
 

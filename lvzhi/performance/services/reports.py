@@ -19,6 +19,7 @@ from lvzhi.core.audit import record_event
 from lvzhi.core.errors import ServiceError
 from lvzhi.org.models import Mandate
 from lvzhi.org.permissions import can_manage_congress
+from lvzhi.portal import cache as portal_cache
 
 from .. import events, kinds
 from ..models import Activity, ElectorReport, Participation, PublicArchive
@@ -140,6 +141,7 @@ def elector_report_record(
                 date=held_on, place=place[:120]
             )
             Participation.objects.filter(source_type=source_type, source_id=source_id).update(date=held_on)
+            portal_cache.bump()  # update() sends no post_save
         kind = events.ELECTOR_REPORT_CHANGED
         before = {k: str(before[k]) for k in changed}
     record_event(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lvzhi.core.audit import record_event
 from lvzhi.org.models import Mandate
+from lvzhi.portal import cache as portal_cache
 
 from .. import events
 from ..models import Activity, ActivityKind, Participation
@@ -129,9 +130,12 @@ def activity_unrecord_from_source(
 def activity_describe_from_source(*, source: models.Model, title: str, place: str = "") -> int:
     """Keep the title and place of the activities recorded from `source` equal to the source's (edited)."""
     source_type, source_id = source_key(source)
-    return Activity.objects.filter(source_type=source_type, source_id=source_id).update(
+    changed = Activity.objects.filter(source_type=source_type, source_id=source_id).update(
         title=title[:120], place=place[:120]
     )
+    if changed:
+        portal_cache.bump()  # update() sends no post_save
+    return changed
 
 
 # --- the sources wired today: each is called by its own service, inside its transaction --------------------
