@@ -406,6 +406,7 @@ def seed_opinions(*, top, total: int, seed: int = 1, progress: bool = False) -> 
                 acknowledged_at=acked,
                 answered_at=answered,
                 finished_at=finished,
+                solved_at=finished if before == "solved" else None,  # as the solve step sets it
                 urgent=rng.random() < 0.03,
                 ack_due_on=ack_due,
                 escalated_at=escalated,

@@ -186,6 +186,9 @@ class Opinion(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
     finished_at = models.DateTimeField(_("solved or closed"), null=True, blank=True)
+    # When the solve step was taken (kept once rated): the solved figure reads it rather than the events.
+    # Set by services.common.move in the step's transaction; no step leads out of solved but the rating.
+    solved_at = models.DateTimeField(_("marked solved"), null=True, blank=True)
     # Urgent items (急事难事) come first in the inbox and the triage queue.
     urgent = models.BooleanField(_("urgent"), default=False)
     # The acknowledgement clock (opinion_ack_days working days from receipt), then escalation to staff.
@@ -252,6 +255,8 @@ class Opinion(models.Model):
             models.Index(fields=["person", "state"]),
             models.Index(fields=["station", "state"]),
             models.Index(fields=["congress", "state"]),
+            # The figures' counts over a period read this index alone (no visit to the rows).
+            models.Index(fields=["created_at", "congress", "state", "solved_at"], name="opinion_figures"),
         ]
 
     def __str__(self) -> str:

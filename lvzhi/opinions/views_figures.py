@@ -43,13 +43,19 @@ def figure_congresses(user) -> QuerySet[Congress]:
     return qs.filter(q)
 
 
-def scope_from(request, params) -> tuple[stats.FigureScope, list[Congress]]:
+def scope_from(request, params, *, choices: bool = True) -> tuple[stats.FigureScope, list[Congress]]:
     """The scope from the query (a bad or foreign value is dropped), and the congress choices."""
-    congresses = list(figure_congresses(request.user))
-    if not congresses:
-        raise PermissionDenied(_("The figures are for deputy-affairs staff and chairs."))
+    visible = figure_congresses(request.user)
     wanted = parse_id(params.get("congress")) or getattr(request.user, "congress_id", None)
-    congress = next((c for c in congresses if c.pk == wanted), congresses[0])
+    if choices:
+        congresses = list(visible)
+        congress = next((c for c in congresses if c.pk == wanted), congresses[0] if congresses else None)
+    else:
+        # A list needs no choices: read the one congress, not every one of a province (932).
+        congresses = []
+        congress = (visible.filter(pk=wanted).first() if wanted else None) or visible.first()
+    if congress is None:
+        raise PermissionDenied(_("The figures are for deputy-affairs staff and chairs."))
     month = clean_query(params.get("month"), 7)
     source = str(params.get("source") or "")
     category = str(params.get("category") or "")
@@ -138,7 +144,7 @@ def _filter_words(request, scope: stats.FigureScope) -> list[str]:
 
 
 def _figure_rows(request):
-    scope, _congresses = scope_from(request, request.GET)
+    scope, _congresses = scope_from(request, request.GET, choices=False)
     key = str(request.GET.get("figure") or "collected")[:40]
     part = request.GET.get("part") if request.GET.get("part") in PARTS else "num"
     day = timezone.localdate()

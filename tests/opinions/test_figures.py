@@ -197,3 +197,33 @@ def test_per_district_month_deputy_and_station_each_number_opens_its_list_and_it
             assert listed.context["export_url"] in listed.content.decode().replace("&amp;", "&")
             exported = _export(client, **dict(listed.context["request"].GET.items()))
             assert len(exported) == value.numerator, (group, key)
+
+
+def test_the_solve_step_marks_the_opinion_solved_for_good_and_closing_does_not(six):
+    """The solved figure reads Opinion.solved_at: the solve step sets it in its transaction, the citizen's
+    rating keeps it, closing never sets it, and the migration rebuilds it from the steps' events."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from lvzhi.opinions.services.handling import opinion_close
+
+    solved = {o.external_ref: o for o in Opinion.objects.filter(place=PLACE)}
+    assert solved["F4"].solved_at is not None and solved["F5"].state == "rated" and solved["F5"].solved_at
+    assert solved["F6"].solved_at is None  # answered and rated, never solved
+    closed = opinion_close(actor=user("staff_a"), opinion=solved["F1"], reason="重复反映")
+    closed.refresh_from_db()
+    assert closed.state == "closed" and closed.solved_at is None
+    client = login(user("staff_a"))
+    assert _values(client, congress=six.pk, place=PLACE).total["solved"].numerator == 2
+
+    expected = dict(Opinion.objects.filter(place=PLACE).values_list("pk", "solved_at"))
+    Opinion.objects.filter(place=PLACE).update(solved_at=None)
+    migration = importlib.import_module("lvzhi.opinions.migrations.0003_solved_at")
+    migration.backfill(apps, SimpleNamespace(connection=connection))
+    rebuilt = dict(Opinion.objects.filter(place=PLACE).values_list("pk", "solved_at"))
+    assert {pk for pk, at in rebuilt.items() if at} == {pk for pk, at in expected.items() if at}
+    # The step's event is recorded a moment after the column is set.
+    assert all(abs(rebuilt[pk] - at) < dt.timedelta(seconds=1) for pk, at in expected.items() if at)

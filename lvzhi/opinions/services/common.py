@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lvzhi.core.audit import record_event
@@ -47,6 +48,10 @@ def move(
     to = require_step(opinion, step, role)
     before = opinion.state
     opinion.state = to
+    if step == Step.SOLVE:
+        # The solved figure reads the column (stats._solved), kept with the state in one transaction.
+        opinion.solved_at = timezone.now()
+        fields = (*fields, "solved_at")
     opinion.save(update_fields=["state", "updated_at", *fields])
     record_event(
         actor=actor,
