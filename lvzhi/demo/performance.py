@@ -218,9 +218,10 @@ def build_demo_performance() -> int:
     _insert_participations(activities, parts, admin_of)
 
     _through_services(city, kind, today)
-    from .performance_reports import build_demo_reports
+    from .performance_reports import build_demo_reports, publish_demo_archives
 
     build_demo_reports()
+    publish_demo_archives()
     return Participation.objects.count()
 
 

@@ -1,7 +1,9 @@
 """The demo city's reports to the electors (述职): each confirmed "report to electors" activity of the demo's
 history becomes a recorded report meeting with the electors' evaluation, linked to its activity as its
 source (as `elector_report_record` links the reports staff record in the pages), so the archive, the
-draft report and the report rate have something to show. A fixed seed, so every build is the same.
+draft report and the report rate have something to show. Most serving deputies' archives are public (their
+public page made and shown, as once the office has opened them), so the public portal shows their activities;
+the others show none until someone opens their archive. A fixed seed, so every build is the same.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from lvzhi.org.models import Mandate
 from lvzhi.performance import kinds as K
-from lvzhi.performance.models import Activity, ElectorReport, Participation
+from lvzhi.performance.models import Activity, ElectorReport, Participation, PublicArchive
 
 SEED = 2027
+PUBLIC_SHARE = 0.85  # of the serving deputies whose archive is public
 SOURCE = "performance.electorreport"
 
 
@@ -69,3 +73,14 @@ def build_demo_reports() -> int:
         )
         Participation.objects.filter(pk=p.pk).update(source_type=SOURCE, source_id=report.pk)
     return len(reports)
+
+
+def publish_demo_archives() -> int:
+    """Make the public archive pages of most serving deputies (once); returns how many."""
+    if PublicArchive.objects.exists():
+        return 0
+    rng = random.Random(SEED + 1)
+    ids = Mandate.objects.filter(end_date__isnull=True).order_by("pk").values_list("pk", flat=True)
+    pages = [PublicArchive(mandate_id=pk) for pk in ids if rng.random() < PUBLIC_SHARE]
+    PublicArchive.objects.bulk_create(pages, batch_size=1000)
+    return len(pages)

@@ -4,10 +4,12 @@ until something it shows changes.
 Every cached body is stored with the portal's version number; any save or delete of a model the public pages
 read sets a new version (`bump`), so the next request renders afresh. The key also holds the language and
 today's date (the "next reception days" move with the calendar), and a TTL is a safety net for changes that
-bypass model signals (queryset.update(), raw SQL).
+bypass model signals unnoticed (raw SQL).
 
-Why signals: they only invalidate the cache, they carry no business logic; the services that change these
-records stay unaware of the portal.
+Why signals: they only invalidate the cache, they carry no business logic. Writes in bulk send no signal
+(bulk_create, bulk_update, queryset.update()): the services that write the watched models so call `bump()`
+themselves, in their transaction (roster imports, reception days, activities recorded from sources). This
+module imports Django only, so any app may import it.
 """
 
 from __future__ import annotations
@@ -73,15 +75,15 @@ def bump(**_kwargs) -> None:
         _set_version()
 
 
-def cached_body(kind: str, pk: int, render: Callable[[], object], *, host: str = ""):
+def cached_body(kind: str, pk: int, render: Callable[[], object], *, base: str = ""):
     """The cached rendering of the page of `kind` `pk` in the current language (whatever `render` returns,
     None for "no such page" too), rendering it when stale.
 
-    One cache read for the version and the body together (with the database cache, one query). `host` is
-    part of the key when the page holds absolute addresses made from the request's host (a QR code's), so one
-    request with an odd Host header cannot put its address in everyone's page."""
+    One cache read for the version and the body together (with the database cache, one query). `base` is the
+    scheme and host the page's absolute addresses (a QR code's) are made from: part of the key, so a request
+    by http or with an odd Host header cannot put its address in everyone's page."""
     day = timezone.localdate().isoformat()
-    key = f"portal:{kind}:{pk}:{translation.get_language()}:{day}:{host}"
+    key = f"portal:{kind}:{pk}:{translation.get_language()}:{day}:{base}"
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     stored = found.get(key)

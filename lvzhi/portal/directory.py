@@ -3,8 +3,10 @@
 Who is public: every serving deputy (a current mandate) of every congress. No congress setting decides
 otherwise, and deputies are public figures: their name, gender, ethnicity, political affiliation, employer and
 position, congress, term and electoral unit are published on election. NEVER their mobile, birth date or any
-account data. A deputy whose performance archive page staff turned off (PublicArchive.is_published False)
-keeps the directory entry but shows no activities and no archive link.
+account data. Activities and the link to the performance archive follow the public archive's rule
+(performance/archive.py): only when the deputy's archive is public, i.e. its page (PublicArchive) exists and
+is published. A deputy with no such page keeps the directory entry but shows neither; a visit here never
+makes one (a write on an anonymous GET, and its random key handed out for every sequential id).
 
 # SECURITY: the public pages read deputies and stations through these functions only; each returns model
 # rows, so a template must print only the fields listed above (tests/portal walk every page for phones).
@@ -134,20 +136,20 @@ def disclosed_suggestions_of(mandate: Mandate) -> list[Disclosure]:
 
 
 def public_archive_page(mandate: Mandate) -> PublicArchive | None:
-    """The archive's public page (made on first use, as for a reader of the archive: deputies are public
-    figures), or None when staff turned it off."""
-    from lvzhi.performance.archive import public_archive_of
-
+    """The deputy's published archive page, or None (never made, or hidden by staff). Read only."""
     try:
         page = mandate.public_archive  # read with the mandate (public_deputy)
     except PublicArchive.DoesNotExist:
-        page = public_archive_of(mandate)
+        return None
     return page if page.is_published else None
 
 
 def public_activities(mandate: Mandate, *, limit: int = ACTIVITY_LIMIT) -> list[Participation]:
     """The latest activities the public archive shows (performance/archive.py's SECURITY rule): confirmed,
-    of kinds shown to the public, typed in by the deputy or staff (never copied from another record)."""
+    of kinds shown to the public, typed in by the deputy or staff (never copied from another record); none
+    unless the deputy's archive is public."""
+    if public_archive_page(mandate) is None:
+        return []
     return list(
         Participation.objects.filter(
             mandate=mandate, status=Participation.Status.CONFIRMED, kind__is_public=True

@@ -12,7 +12,6 @@ rendered again whenever a record they show changes.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -20,7 +19,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from lvzhi.core.params import clean_query, parse_id
-from lvzhi.opinions.codes import code_qr, code_url
+from lvzhi.opinions.codes import code_qr, code_url, public_base_url
 from lvzhi.stations.selectors_reception import next_reception_days, next_reception_days_of_stations
 
 from . import cache, directory
@@ -57,11 +56,6 @@ def deputy_list(request):
     )
 
 
-def _host(request) -> str:
-    # The QR code's address is the setting's when set, else the request's host (opinions.codes).
-    return "" if settings.LVZHI_PUBLIC_URL else request.get_host()
-
-
 def _qr(code, request) -> dict | None:
     if code is None:
         return None
@@ -80,14 +74,15 @@ def _deputy_page(request, pk: int):
         "qr": _qr(directory.live_code_of(mandate=mandate), request),
         "disclosures": directory.disclosed_suggestions_of(mandate),
         "archive": archive,
-        "activities": directory.public_activities(mandate) if archive else [],
+        "activities": directory.public_activities(mandate),
     }
     return {"title": mandate.person.name, "body": render_to_string("portal/deputy.html", context, request)}
 
 
 @require_GET
 def deputy_detail(request, pk: int):
-    page = cache.cached_body("deputy", pk, lambda: _deputy_page(request, pk), host=_host(request))
+    # Keyed on the base the QR address is made from (scheme and host, or the setting).
+    page = cache.cached_body("deputy", pk, lambda: _deputy_page(request, pk), base=public_base_url(request))
     if page is None:
         raise Http404
     return render(request, "portal/cached.html", page)
@@ -123,7 +118,8 @@ def _station_page(request, pk: int):
 
 @require_GET
 def station_detail(request, pk: int):
-    page = cache.cached_body("station", pk, lambda: _station_page(request, pk), host=_host(request))
+    # Keyed on the base the QR address is made from (scheme and host, or the setting).
+    page = cache.cached_body("station", pk, lambda: _station_page(request, pk), base=public_base_url(request))
     if page is None:
         raise Http404
     return render(request, "portal/cached.html", page)

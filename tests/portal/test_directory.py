@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.db.models import Q
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
@@ -18,6 +19,7 @@ from lvzhi.opinions.models import ContactCode
 from lvzhi.org.models import Congress, Mandate, Person, User
 from lvzhi.performance.archive import public_archive_of
 from lvzhi.performance.models import Activity, ActivityKind, Participation, PublicArchive
+from lvzhi.portal import cache
 from lvzhi.stations.models import Station
 from lvzhi.suggestions.services import disclosure as service
 from tests.portal.test_public import MOBILE, world  # noqa: F401
@@ -90,9 +92,9 @@ def test_find_by_station_and_pages():
     )
     inside = serving().filter(station_assignments__station=station)
     outside = serving().filter(congress=qingshi).exclude(station_assignments__station=station).first()
+    assert outside is not None, "the demo township has deputies outside this station"
     assert reverse("portal:deputy", args=[inside.first().pk]) in listed
-    if outside is not None:
-        assert reverse("portal:deputy", args=[outside.pk]) not in listed
+    assert reverse("portal:deputy", args=[outside.pk]) not in listed
     everyone = page(reverse("portal:deputies"), q="")
     assert "Choose your district and township" in everyone
     pages = page(reverse("portal:deputies"), district=qingshi.parent_id, page=2)
@@ -123,6 +125,7 @@ def test_odd_input_never_fails():
 def test_the_deputy_page_shows_what_a_citizen_may_know(world):  # noqa: F811
     lw = world["w"]
     mandate = Mandate.objects.select_related("person", "congress", "term").get(pk=lw.mandate.pk)
+    PublicArchive.objects.filter(mandate=mandate).delete()  # nobody opened the deputy's archive yet
     body = page(reverse("portal:deputy", args=[mandate.pk]))
     assert mandate.person.name in body and mandate.congress.name in body
     code = ContactCode.objects.get(mandate=mandate, revoked_at__isnull=True)
@@ -130,24 +133,51 @@ def test_the_deputy_page_shows_what_a_citizen_may_know(world):  # noqa: F811
     for key in ("heating", "lights"):
         assert reverse("portal:detail", args=[world[key].pk]) in body
     assert world["hidden"].title not in body and "关于已撤回公开事项的建议" not in body
-    archive = PublicArchive.objects.get(mandate=mandate)
-    assert reverse("performance:public_archive", args=[archive.key]) in body
     assert mandate.person.mobile not in body and not MOBILE.search(body)
+    # No public archive yet: no link, no activities, and the visit makes none.
+    assert "Full performance archive" not in body and "Recent activities" not in body
+    assert not PublicArchive.objects.filter(mandate=mandate).exists()
+    archive = public_archive_of(mandate)  # the office opens the deputy's archive: its public page is made
+    body = page(reverse("portal:deputy", args=[mandate.pk]))
+    assert reverse("performance:public_archive", args=[archive.key]) in body
     for station in Station.objects.filter(assignments__mandate=mandate, is_active=True):
         assert reverse("portal:station", args=[station.pk]) in body
 
 
-def test_a_hidden_archive_hides_the_activities_not_the_deputy():
-    mandate = serving().filter(participations__status=Participation.Status.CONFIRMED).first()
-    PublicArchive.objects.update_or_create(mandate=mandate, defaults={"is_published": False})
-    body = page(reverse("portal:deputy", args=[mandate.pk]))
-    assert mandate.person.name in body and "Full performance archive" not in body
-    assert "Recent activities" not in body
+def _with_public_activity():
+    """Serving deputies with a confirmed activity of a public kind typed in by them or staff."""
+    return serving().filter(
+        participations__status=Participation.Status.CONFIRMED,
+        participations__kind__is_public=True,
+        participations__activity__origin__in=[Activity.Origin.DEPUTY, Activity.Origin.STAFF],
+    )
+
+
+def test_activities_show_only_when_the_archive_is_public():
+    shown = _with_public_activity().filter(public_archive__is_published=True).order_by("pk").first()
+    body = page(reverse("portal:deputy", args=[shown.pk]))
+    assert "Recent activities" in body
+    assert reverse("performance:public_archive", args=[shown.public_archive.key]) in body
+    # Hidden by the office: the deputy stays, its activities and archive link go.
+    hidden = shown.public_archive
+    hidden.is_published = False
+    hidden.save()
+    body = page(reverse("portal:deputy", args=[shown.pk]))
+    assert shown.person.name in body and "Full performance archive" not in body
+    assert "Recent activities" not in body and hidden.key not in body
+    # Never made (nobody opened the archive): the same, and an anonymous visit makes none.
+    unmade = _with_public_activity().filter(public_archive__isnull=True).order_by("pk").first()
+    assert unmade is not None, "the demo city leaves some archives unpublished"
+    version = django_cache.get(cache.VERSION_KEY)
+    body = page(reverse("portal:deputy", args=[unmade.pk]))
+    assert unmade.person.name in body and "Recent activities" not in body
+    assert "Full performance archive" not in body and "/performance/public/" not in body
+    assert not PublicArchive.objects.filter(mandate=unmade).exists()
+    assert django_cache.get(cache.VERSION_KEY) == version  # the visit wrote nothing: the cache is kept
 
 
 def test_the_deputy_page_costs_few_queries_and_is_cached(django_assert_max_num_queries):
-    mandate = serving().filter(station_assignments__isnull=False).first()
-    public_archive_of(mandate)  # made on the first visit (then the page is rendered twice)
+    mandate = serving().filter(station_assignments__isnull=False, public_archive__is_published=True).first()
     url = reverse("portal:deputy", args=[mandate.pk])
     client = anon()
     # The cache's read and write (4 with the database cache), the mandate with its archive page, its stations,
@@ -288,13 +318,24 @@ def test_no_public_page_shows_a_phone_or_an_unpublished_record(world):  # noqa: 
     start = [reverse("portal:index"), reverse("portal:deputies"), reverse("portal:stations")]
     start += [reverse("portal:statistics"), reverse("portal:list"), "/public/reception/", "/public/meetings/"]
     start += [reverse("portal:deputy", args=[lw.mandate.pk])]
-    for t in Congress.objects.filter(level=Congress.Level.TOWNSHIP)[:3]:
+    for t in Congress.objects.filter(level=Congress.Level.TOWNSHIP).order_by("pk")[:3]:
         start.append(f"{reverse('portal:deputies')}?district={t.parent_id}&township={t.pk}")
         start.append(f"{reverse('portal:stations')}?district={t.parent_id}&township={t.pk}")
-    for m in serving().filter(station_assignments__isnull=False).order_by("?")[:6]:
-        start.append(reverse("portal:deputy", args=[m.pk]))
-    for s in Station.objects.filter(is_active=True).order_by("?")[:4]:
-        start.append(reverse("portal:station", args=[s.pk]))
+    public_archive_of(lw.mandate)  # its archive is public: the walk follows the link to it
+    # The first deputy (in a station) and station of each district, by pk: the same pages on every run.
+    for district in Congress.objects.filter(parent__parent__isnull=True, parent__isnull=False).order_by("pk"):
+        m = (
+            serving()
+            .filter(congress__path__startswith=district.path, station_assignments__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+        s = (
+            Station.objects.filter(congress__path__startswith=district.path, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        start += [reverse("portal:deputy", args=[m.pk]), reverse("portal:station", args=[s.pk])]
     client = anon()
     seen: set[str] = set()
     queue = list(start)
