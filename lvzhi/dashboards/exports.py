@@ -80,6 +80,8 @@ class Table:
     chart: str = ""  # "line" or "bar"; empty: no chart
     chart_keys: list[str] = field(default_factory=list)
     note: str = ""
+    more_url: str = ""  # a longer list than the table shows (the units page)
+    more_label: str = ""
 
     def add(self, cells: list[Cell], *, is_total: bool = False) -> None:
         for column, cell in zip(self.columns, cells, strict=True):

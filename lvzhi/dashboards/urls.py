@@ -8,4 +8,5 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.index, name="index"),
     path("figure/<str:figure>/", views.figure, name="figure"),
+    path("units/", views.units, name="units"),
 ]

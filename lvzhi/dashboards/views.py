@@ -5,22 +5,30 @@ links to the list of records it counts.
 The numbers come from lvzhi.dashboards.figures (small pre-rolled-up rows). Each table is built once as an
 exports.Table: the page renders it, the chart beside it is drawn from it (json_script) and
 ?table=<name>&format=xlsx exports it, so chart, table and file show the same numbers.
+
+Speed: the pages' tables are rendered once per (region, period, language, summary refresh) and kept in the
+cache (a refresh starts new keys); the lead units' tables show the 10 best and 10 worst units, all of them
+on the units page and in the Excel file; the links of a table's rows are built from one reversed address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lvzhi.core.frontend import ECHARTS_STATIC_PATH
 from lvzhi.core.params import parse_id
@@ -142,6 +150,78 @@ def figure_url(key: str, region: Congress, period: figures.Period) -> str:
     return reverse("dashboards:figure", args=[key]) + "?" + _query(region, period)
 
 
+class Links:
+    """figures.list_url for the many rows of a page: each kind of link (figure, part, level, whether a unit
+    or a station) is reversed and encoded once with placeholder ids, then each row's ids are put in (one
+    reverse() per cell cost a province's 1,553 units 0.9 s)."""
+
+    REGION, UNIT, STATION = "987654321", "987654322", "987654323"
+
+    def __init__(self, period: figures.Period):
+        self.period = period
+        self.made: dict[tuple, str | None] = {}
+
+    def __call__(self, key, part, region, *, unit_id=None, station_id=None, own=False) -> str | None:
+        kind = (key, part, own, unit_id is None, station_id is None)
+        if kind not in self.made:
+            self.made[kind] = figures.list_url(
+                key,
+                part,
+                SimpleNamespace(pk=int(self.REGION)),
+                self.period,
+                unit_id=None if unit_id is None else int(self.UNIT),
+                station_id=None if station_id is None else int(self.STATION),
+                own=own,
+            )
+        url = self.made[kind]
+        if url is None:
+            return None
+        url = url.replace(self.REGION, str(region.pk))
+        if unit_id is not None:
+            url = url.replace(self.UNIT, str(unit_id))
+        if station_id is not None:
+            url = url.replace(self.STATION, str(station_id))
+        return url
+
+
+# The lead units a page shows: the best and the worst rated; the units page and the Excel file hold all.
+UNITS_SHOWN = 10
+UNITS_PER_PAGE = 50
+
+
+def shown_units(rows: list) -> list:
+    """The 10 best and the 10 worst rated units (all of them when there are 20 or fewer): a chair looks
+    for both ends of the ranking."""
+    if len(rows) <= 2 * UNITS_SHOWN:
+        return rows
+    return rows[:UNITS_SHOWN] + rows[-UNITS_SHOWN:]
+
+
+def units_url(region, period, figure_key: str = "") -> str:
+    return (
+        reverse("dashboards:units")
+        + "?"
+        + _query(region, period, **({"figure": figure_key} if figure_key else {}))
+    )
+
+
+def _trimmed(table: Table, total: int, url: str) -> None:
+    """Say that the table shows the best and the worst units only, and link to all of them."""
+    if len(table.rows) < total:
+        table.note = " ".join(
+            filter(
+                None,
+                [
+                    table.note,
+                    _("The %(shown)d best and the %(shown)d worst rated of %(n)d units.")
+                    % {"shown": UNITS_SHOWN, "n": total},
+                ],
+            )
+        )
+    table.more_url = url
+    table.more_label = _("All lead units (%(n)d)") % {"n": total}
+
+
 # --- the index's tables ------------------------------------------------------------------------------
 # Labels of the unit table's own figures (the lead units' count of suggestions, not a date).
 LABELS = {"assigned": gettext_lazy("Suggestions assigned")}
@@ -211,6 +291,7 @@ def trend_table(region, period, months=None) -> Table:
 
 def children_table(region, period, rows) -> Table:
     defs = figures.HEADLINE
+    list_url = Links(period)
     table = Table(
         "children",
         _("By region below"),
@@ -225,12 +306,12 @@ def children_table(region, period, rows) -> Table:
             href = None
 
             def links(part, key):
-                return figures.list_url(key, part, region, period, own=True)
+                return list_url(key, part, region, own=True)
         else:
             href = dashboard_url(row.congress, period)
 
             def links(part, key, c=row.congress):
-                return figures.list_url(key, part, c, period)
+                return list_url(key, part, c)
 
         table.add(
             [Cell(row.label, href=href)]
@@ -260,13 +341,14 @@ def stations_table(region, period, rows, *, has_children: bool = False) -> Table
         chart_keys=["reception_days", "opinions"],
         note=note,
     )
+    list_url = Links(period)
     for row in rows:
         station = row.station.pk
 
         def links(part, key, station=station):
             if key == "reception_days":
                 return held_days_url(station, period)
-            return figures.list_url(key, part, region, period, station_id=station)
+            return list_url(key, part, region, station_id=station)
 
         cells = [Cell(row.label, href=reverse("stations:detail", args=[station]))]
         cells += [_linked(d, row.values[d.key], lambda part, k=d.key: links(part, k)) for d in defs]
@@ -297,15 +379,14 @@ def units_table(region, period, rows) -> Table:
         chart_keys=UNIT_CHART,
         note=_("Lead units of the region's suggestions, the best rated first."),
     )
+    list_url = Links(period)
     for row in rows:
         cells = [Cell(row.name)]
         for d in defs:
-            href = figures.list_url(
-                d.key, "den" if d.key == "assigned" else "num", region, period, unit_id=row.unit_id
-            )
+            href = list_url(d.key, "den" if d.key == "assigned" else "num", region, unit_id=row.unit_id)
             cells.append(Cell.of_value(row.values[d.key], href=href))
         miss = row.dissatisfied
-        url = figures.list_url("satisfied_first", "miss", region, period, unit_id=row.unit_id)
+        url = list_url("satisfied_first", "miss", region, unit_id=row.unit_id)
         cells.append(Cell.count(miss, href=url))
         table.add(cells)
     return table
@@ -361,21 +442,18 @@ def figure_child_table(d, region, period, rows) -> Table:
         note=_("本级: records of %(name)s itself; each region below counts its whole tree.")
         % {"name": region.name},
     )
+    list_url = Links(period)
     for row in rows:
         if row.congress is None:  # 本级: the lists of the region's own level, not its subtree
             table.add(
                 [Cell(row.label)]
-                + _figure_cells(
-                    d, row.values[d.key], lambda part: figures.list_url(d.key, part, region, period, own=True)
-                )
+                + _figure_cells(d, row.values[d.key], lambda part: list_url(d.key, part, region, own=True))
             )
             continue
         child = row.congress
         table.add(
             [Cell(row.label, href=figure_url(d.key, child, period))]
-            + _figure_cells(
-                d, row.values[d.key], lambda part, c=child: figures.list_url(d.key, part, c, period)
-            )
+            + _figure_cells(d, row.values[d.key], lambda part, c=child: list_url(d.key, part, c))
         )
     total = figures.total(rows)[d.key]
     table.add(
@@ -395,18 +473,16 @@ def figure_unit_table(d, region, period, rows) -> Table:
         chart="bar",
         chart_keys=[d.key],
     )
+    list_url = Links(period)
     for row in rows:
 
         def links(part, unit_id=row.unit_id):
-            return figures.list_url(d.key, part, region, period, unit_id=unit_id)
+            return list_url(d.key, part, region, unit_id=unit_id)
 
         table.add(
             [
                 Cell(row.name),
-                Cell.count(
-                    row.assigned,
-                    href=figures.list_url("assigned", "den", region, period, unit_id=row.unit_id),
-                ),
+                Cell.count(row.assigned, href=list_url("assigned", "den", region, unit_id=row.unit_id)),
             ]
             + _figure_cells(d, row.values[d.key], links)
         )
@@ -417,10 +493,11 @@ def figure_station_table(d, region, period, rows) -> Table:
     table = Table(
         "station", _("Stations"), [Column(_("Station"))] + _figure_columns(d), chart="bar", chart_keys=[d.key]
     )
+    list_url = Links(period)
     for row in rows:
 
         def links(part, station_id=row.station.pk):
-            return figures.list_url(d.key, part, region, period, station_id=station_id)
+            return list_url(d.key, part, region, station_id=station_id)
 
         table.add(
             [Cell(row.label, href=reverse("stations:detail", args=[row.station.pk]))]
@@ -460,33 +537,52 @@ def _export(request, tables: list[Table], region, period, title: str) -> HttpRes
     return response
 
 
-def _choices(crumbs, region, rows) -> list:
+def _choices(crumbs, children: list[tuple[int, str]]) -> list:
     """The region picker: the way up (within the user's tree), the region, the regions below."""
-    out = [(c, "") for c in crumbs] + [(r.congress, "　└ ") for r in rows if r.congress is not None]
-    for c, indent in out:
-        c.indent = indent
-    return [c for c, _ in out]
+    for c in crumbs:
+        c.indent = ""
+    return crumbs + [SimpleNamespace(pk=pk, name=name, indent="　└ ") for pk, name in children]
 
 
-def _context(request, region, crumbs, period, url_of, rows) -> dict:
+def _children(rows) -> list[tuple[int, str]]:
+    return [(r.congress.pk, r.congress.name) for r in rows if r.congress is not None]
+
+
+def _context(request, region, crumbs, period, url_of, children, refreshed) -> dict:
+    """What the page shows around its cached body: the user's own crumbs and picker, the notice."""
     for c in crumbs:
         c.page_url = url_of(c)
     return {
         "region": region,
         "crumbs": crumbs,
-        "region_choices": _choices(crumbs, region, rows),
+        "region_choices": _choices(crumbs, children),
         "period": period,
         "period_params": period.params(),
-        "refreshed_at": figures.refreshed_at(),
+        "refreshed_at": refreshed,
         "period_notice": period_notice(request.GET, period),
         "echarts_path": ECHARTS_STATIC_PATH,
     }
 
 
-@login_required
-def index(request):
-    region, crumbs = region_from(request)
-    period = figures.Period.parse(request.GET)
+def _cached_body(page: str, region, period, refreshed, build) -> dict:
+    """The page's figures rendered (build() → {"html", "children"}), cached per page, region, period and
+    language. Called after the scope check, and holding nothing of the user (no crumbs, no form, no CSRF
+    token): any reader of the region sees the same body. The key holds the summary's refresh time, so
+    figures.refresh() — the only writer of the figures — makes every page start a new entry."""
+    stamp = refreshed.timestamp() if refreshed else "never"
+    key = f"dashboards:{page}:{region.pk}:{period.since:%Y%m}:{period.until:%Y%m}:{get_language()}:{stamp}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, 24 * 3600)
+    return body
+
+
+def _exporting(request) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+def _index_tables(request, region, period, *, all_units: bool):
     values = figures.headline(region, period)
     rows = figures.by_child(region, period)
     tables = [trend_table(region, period), children_table(region, period, rows)]
@@ -494,29 +590,67 @@ def index(request):
     if stations:
         has_children = any(r.congress is not None for r in rows)
         tables.append(stations_table(region, period, stations, has_children=has_children))
-    tables.append(units_table(region, period, figures.by_unit(region, period)))
+    units = figures.by_unit(region, period)
+    tables.append(units_table(region, period, units if all_units else shown_units(units)))
+    _trimmed(tables[-1], len(units), units_url(region, period))
     headline = headline_table(region, period, values)
     _finish(request, [headline, *tables], region, period)
-    response = _export(request, [headline, *tables], region, period, _("Dashboard"))
-    if response is not None:
-        return response
-    cards = [
-        {
-            "key": d.key,
-            "label": d.label,
-            "definition": d.definition,
-            "caption": CARD_CAPTIONS.get(d.key, ""),
-            "cell": Cell.of_value(values[d.key]),
-            "url": figure_url(d.key, region, period),
-        }
-        for d in figures.HEADLINE
-    ]
-    context = _context(request, region, crumbs, period, lambda c: dashboard_url(c, period), rows)
-    return render(
-        request,
-        "dashboards/index.html",
-        {**context, "cards": cards, "tables": tables, "headline_table": headline},
+    return values, rows, headline, tables
+
+
+@login_required
+def index(request):
+    region, crumbs = region_from(request)
+    period = figures.Period.parse(request.GET)
+    if _exporting(request):
+        _values, _rows, headline, tables = _index_tables(request, region, period, all_units=True)
+        response = _export(request, [headline, *tables], region, period, _("Dashboard"))
+        if response is not None:
+            return response
+    refreshed = figures.refreshed_at()
+
+    def build() -> dict:
+        values, rows, headline, tables = _index_tables(request, region, period, all_units=False)
+        cards = [
+            {
+                "key": d.key,
+                "label": d.label,
+                "definition": d.definition,
+                "caption": CARD_CAPTIONS.get(d.key, ""),
+                "cell": Cell.of_value(values[d.key]),
+                "url": figure_url(d.key, region, period),
+            }
+            for d in figures.HEADLINE
+        ]
+        html = render_to_string(
+            "dashboards/partials/index_body.html",
+            {"cards": cards, "tables": tables, "headline_table": headline},
+        )
+        return {"html": html, "children": _children(rows)}
+
+    body = _cached_body("index", region, period, refreshed, build)
+    context = _context(
+        request, region, crumbs, period, lambda c: dashboard_url(c, period), body["children"], refreshed
     )
+    return render(request, "dashboards/index.html", {**context, "body": body["html"]})
+
+
+def _figure_tables(request, d, region, period, *, all_units: bool):
+    rows = figures.by_child(region, period)
+    tables = []
+    if d.kind == figures.FLOW:
+        tables.append(figure_month_table(d, region, period))
+    tables.append(figure_child_table(d, region, period, rows))
+    if d.key in {u.key for u in figures.UNIT_FIGURES}:
+        units = figures.by_unit(region, period)
+        tables.append(figure_unit_table(d, region, period, units if all_units else shown_units(units)))
+        _trimmed(tables[-1], len(units), units_url(region, period, d.key))
+    if d.key in {s.key for s in figures.STATION_FIGURES}:
+        stations = figures.by_station(region, period)
+        if stations:
+            tables.append(figure_station_table(d, region, period, stations))
+    _finish(request, tables, region, period)
+    return rows, tables
 
 
 @login_required
@@ -526,39 +660,82 @@ def figure(request, figure: str):
     if d is None:
         raise Http404(_("No such figure."))
     period = figures.Period.parse(request.GET)
-    value = figures.headline(region, period)[d.key]
-    rows = figures.by_child(region, period)
-    tables = []
-    if d.kind == figures.FLOW:
-        tables.append(figure_month_table(d, region, period))
-    tables.append(figure_child_table(d, region, period, rows))
-    if d.key in {u.key for u in figures.UNIT_FIGURES}:
-        tables.append(figure_unit_table(d, region, period, figures.by_unit(region, period)))
-    if d.key in {s.key for s in figures.STATION_FIGURES}:
-        stations = figures.by_station(region, period)
-        if stations:
-            tables.append(figure_station_table(d, region, period, stations))
-    _finish(request, tables, region, period)
-    response = _export(request, tables, region, period, str(d.label))
-    if response is not None:
-        return response
-    context = _context(request, region, crumbs, period, lambda c: figure_url(d.key, c, period), rows)
+    if _exporting(request):
+        _rows, tables = _figure_tables(request, d, region, period, all_units=True)
+        response = _export(request, tables, region, period, str(d.label))
+        if response is not None:
+            return response
+    refreshed = figures.refreshed_at()
 
-    def top(part):
-        return figures.list_url(d.key, part, region, period)
+    def build() -> dict:
+        value = figures.headline(region, period)[d.key]
+        rows, tables = _figure_tables(request, d, region, period, all_units=False)
+        list_url = Links(period)
 
+        def top(part):
+            return list_url(d.key, part, region)
+
+        html = render_to_string(
+            "dashboards/partials/figure_body.html",
+            {
+                "definition": d,
+                "value": value,
+                "cell": Cell.of_value(value),
+                "top_url": top("num") if d.is_count else None,
+                "num_url": top("num"),
+                "den_url": top("den"),
+                "tables": tables,
+            },
+        )
+        return {"html": html, "children": _children(rows)}
+
+    body = _cached_body(f"figure:{d.key}", region, period, refreshed, build)
+    context = _context(
+        request, region, crumbs, period, lambda c: figure_url(d.key, c, period), body["children"], refreshed
+    )
     return render(
         request,
         "dashboards/figure.html",
-        {
-            **context,
-            "definition": d,
-            "value": value,
-            "cell": Cell.of_value(value),
-            "top_url": top("num") if d.is_count else None,
-            "num_url": top("num"),
-            "den_url": top("den"),
-            "back_url": dashboard_url(region, period),
-            "tables": tables,
-        },
+        {**context, "definition": d, "back_url": dashboard_url(region, period), "body": body["html"]},
+    )
+
+
+@login_required
+def units(request):
+    """Every lead unit of the region's suggestions, the best rated first, a page at a time; with
+    ?figure=<key>, the columns of that figure's page. The Excel file holds them all."""
+    region, crumbs = region_from(request)
+    period = figures.Period.parse(request.GET)
+    d = figures.BY_KEY.get(request.GET.get("figure") or "")
+    if d is not None and d.key not in {u.key for u in figures.UNIT_FIGURES}:
+        d = None  # a figure without units: the plain units table
+    rows = figures.by_unit(region, period)
+    page = Paginator(rows, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = rows if _exporting(request) else list(page)
+    table = units_table(region, period, shown) if d is None else figure_unit_table(d, region, period, shown)
+    table.note = _("All %(n)d lead units of the region's suggestions, the best rated first.") % {
+        "n": len(rows)
+    }
+    extra = {"figure": d.key} if d else {}
+    table.chart = ""  # a page of a long list: the table alone
+    _finish(request, [table], region, period)
+    table.export_url = request.path + "?" + _query(region, period, table=table.name, format="xlsx", **extra)
+    title = _("Lead units")
+    response = _export(request, [table], region, period, str(title))
+    if response is not None:
+        return response
+    context = _context(
+        request,
+        region,
+        crumbs,
+        period,
+        lambda c: units_url(c, period, d.key if d else ""),
+        [],
+        figures.refreshed_at(),
+    )
+    back = figure_url(d.key, region, period) if d else dashboard_url(region, period)
+    return render(
+        request,
+        "dashboards/units.html",
+        {**context, "table": table, "page": page, "back_url": back, "definition": d, "extra": extra},
     )

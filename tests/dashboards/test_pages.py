@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from lvzhi.core.models import Event
 from lvzhi.dashboards import figures, views
 from lvzhi.org.models import Congress, User
+from lvzhi.stations.models import Station
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +250,67 @@ def test_every_figure_has_its_page_and_every_table_its_file():
                 reverse("dashboards:figure", args=[d.key]), {"table": table, "format": "xlsx"}
             )
             assert workbook_rows(exported)[0][0].startswith("东湖区人民代表大会"), (d.key, table)
+
+
+def _unit_names(html: str, table: str) -> list[str]:
+    section = re.search(rf'id="t-{table}".*?</section>', html, re.S)[0]
+    return re.findall(r"<tr><td>([^<]*)</td>", section.split("<tbody>")[1])
+
+
+def test_a_units_table_shows_the_best_and_the_worst_and_links_to_every_unit(monkeypatch):
+    # The demo city has a few units: show 2 best and 2 worst (10 and 10 on a province), 3 a page.
+    monkeypatch.setattr(views, "UNITS_SHOWN", 2)
+    monkeypatch.setattr(views, "UNITS_PER_PAGE", 3)
+    city = congress("示范市人民代表大会")
+    period = figures.Period.default()
+    ranked = [u.name for u in figures.by_unit(city, period)]
+    assert len(ranked) > 4, "the demo city's suggestions have more than four lead units"
+    client = login("city_chair")
+    html = client.get(INDEX).content.decode()
+    assert _unit_names(html, "units") == ranked[:2] + ranked[-2:]
+    assert f"{len(ranked)} 个单位中评价最好和最差的各 2 个" in html
+    link = views.units_url(city, period)
+    assert (
+        f'<a class="more-units" href="{link.replace("&", "&amp;")}">全部主办单位（{len(ranked)}）</a>' in html
+    )
+    # The units page lists them all, a page at a time, in the ranking's order
+    listed, number = [], 1
+    while True:
+        page = client.get(link, {"page": number})
+        listed += _unit_names(page.content.decode(), "units")
+        if not page.context["page"].has_next():
+            break
+        number += 1
+    assert listed == ranked and number > 1
+    # The Excel files keep every unit: the index's and the units page's
+    for url, params in (
+        (INDEX, {"table": "units", "format": "xlsx"}),
+        (link, {"format": "xlsx", "table": "units"}),
+    ):
+        assert [r[0] for r in workbook_rows(client.get(url, params))[2:]] == ranked
+    # The satisfaction page likewise, its link keeping the figure's columns
+    figure = client.get(reverse("dashboards:figure", args=["satisfied_first"])).content.decode()
+    assert _unit_names(figure, "unit") == ranked[:2] + ranked[-2:]
+    all_units = client.get(views.units_url(city, period, "satisfied_first")).content.decode()
+    assert 'id="t-unit"' in all_units and "不满意" in all_units
+    # A district's staff reads no units page above its district
+    assert login("staff_a").get(link).status_code == 404
+
+
+def test_a_cached_dashboard_shows_the_figures_of_the_latest_refresh():
+    east = congress("东湖区人民代表大会")
+    period = figures.Period.default()
+    before = figures.headline(east, period)["stations"].numerator
+    assert before
+    chair, staff = login("city_chair"), login("staff_a")
+    assert cards(chair.get(INDEX, {"region": east.pk}).content.decode())["stations"] == str(before)
+    # The cached page holds nothing of its reader: the district's staff sees no way up to the city
+    html = staff.get(INDEX, {"region": east.pk}).content.decode()
+    assert cards(html)["stations"] == str(before) and "示范市" not in html
+    station = Station.objects.filter(congress__path__startswith=east.path, is_active=True).first()
+    Station.objects.filter(pk=station.pk).update(is_active=False)
+    figures.refresh()
+    html = chair.get(INDEX, {"region": east.pk}).content.decode()
+    assert cards(html)["stations"] == str(before - 1)
+    when = timezone.localtime(figures.refreshed_at()).strftime("%Y-%m-%d %H:%M")
+    assert f"数据刷新于 {when}" in html
