@@ -11,7 +11,6 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -21,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lvzhi.core.paging import counted_page
 from lvzhi.core.params import parse_date, parse_id, parse_year
 from lvzhi.org.fields import SubjectField
 from lvzhi.org.models import Committee, Congress, Session, Unit
@@ -60,14 +60,19 @@ def figure_congresses(user) -> QuerySet[Congress]:
     return qs.filter(q)
 
 
-def scope_from(request, params) -> tuple[stats.FigureScope, list[Congress]]:
+def scope_from(request, params, *, choices: bool = True) -> tuple[stats.FigureScope, list[Congress]]:
     """The figures' scope from the query (a bad or foreign value is dropped), and the congress choices."""
-
-    congresses = list(figure_congresses(request.user))
-    if not congresses:
-        raise PermissionDenied(_("The figures are for deputy-affairs staff, chairs and committee staff."))
+    visible = figure_congresses(request.user)
     wanted = parse_id(params.get("congress")) or getattr(request.user, "congress_id", None)
-    congress = next((c for c in congresses if c.pk == wanted), congresses[0])
+    if choices:
+        congresses = list(visible)
+        congress = next((c for c in congresses if c.pk == wanted), congresses[0] if congresses else None)
+    else:
+        # A list needs no choices: read the one congress, not every one of a province (932).
+        congresses = []
+        congress = (visible.filter(pk=wanted).first() if wanted else None) or visible.first()
+    if congress is None:
+        raise PermissionDenied(_("The figures are for deputy-affairs staff, chairs and committee staff."))
     lower = params.get("lower") in ("1", "on", "true")
     session_id = parse_id(params.get("session"))
     if session_id and not Session.objects.filter(pk=session_id, term__congress=congress).exists():
@@ -146,7 +151,7 @@ def figures(request):
 
 
 def _figure_rows(request):
-    scope, _congresses = scope_from(request, request.GET)
+    scope, _congresses = scope_from(request, request.GET, choices=False)
     key = str(request.GET.get("figure") or "submitted")[:40]
     part = request.GET.get("part") if request.GET.get("part") in PARTS else "num"
     day = timezone.localdate()
@@ -175,7 +180,7 @@ def _figure_rows(request):
 def figure_list(request):
     """The suggestions behind one number of the figures page."""
     scope, key, part, title, qs = _figure_rows(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = counted_page(qs, request.GET.get("page"), PAGE_SIZE)  # the filter runs once, not twice
     rows = [exports.row_of(s) for s in page]
     for r in rows:
         r["units_text"] = exports.units_text(r["units"])
