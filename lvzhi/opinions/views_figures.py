@@ -167,8 +167,8 @@ def _figure_rows(request):
 def figure_list(request):
     """The opinions behind one number of the figures page (no names, no phones)."""
     scope, key, part, title, qs = _figure_rows(request)
-    # The COUNT reads the figures index alone and the page stops at 50 rows by received time: two cheap
-    # queries (one with COUNT(*) OVER () would read every row of a province).
+    # The COUNT reads the figures index alone and the page stops after 50 rows by received time (a
+    # COUNT(*) OVER () in the page query would join every row of a province).
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {**scope.params(), "figure": key, "part": part}
     return render(

@@ -11,6 +11,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -20,7 +21,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lvzhi.core.paging import counted_page
 from lvzhi.core.params import parse_date, parse_id, parse_year
 from lvzhi.org.fields import SubjectField
 from lvzhi.org.models import Committee, Congress, Session, Unit
@@ -180,7 +180,7 @@ def _figure_rows(request):
 def figure_list(request):
     """The suggestions behind one number of the figures page."""
     scope, key, part, title, qs = _figure_rows(request)
-    page = counted_page(qs, request.GET.get("page"), PAGE_SIZE)  # the filter runs once, not twice
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [exports.row_of(s) for s in page]
     for r in rows:
         r["units_text"] = exports.units_text(r["units"])
