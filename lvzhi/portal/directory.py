@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from lvzhi.opinions.models import ContactCode
-from lvzhi.org.models import Congress, Mandate
+from lvzhi.org.models import Congress, Mandate, Person
 from lvzhi.performance.archive import OWN_ENTRIES
 from lvzhi.performance.models import Participation, PublicArchive
 from lvzhi.stations.models import Station, StationDeputy
@@ -104,6 +105,67 @@ def deputy_search(
     return qs.prefetch_related(_active_station_links()).order_by("congress__path", "person__name", "pk")
 
 
+# Groups of find my deputy's rows, nearest to the citizen first.
+OWN, BELOW, ABOVE = 0, 1, 2
+
+
+def _nearness(anchor: Congress | None):
+    """0 for the anchor's own deputies, 1 below it, then the higher congresses, nearer (longer path) first."""
+    if anchor is None:
+        return Value(OWN, output_field=IntegerField())
+    return Case(
+        When(congress_id=anchor.pk, then=Value(OWN)),
+        When(congress__path__startswith=anchor.path, then=Value(BELOW)),
+        default=Value(1000) - Length("congress__path"),
+        output_field=IntegerField(),
+    )
+
+
+@dataclass
+class DeputyRow:
+    """One person in find my deputy, with the mandates the search found (a deputy to two congresses is one
+    row with both levels), nearest first; the row links to the first."""
+
+    person: Person
+    mandates: list[Mandate]
+    nearness: int
+
+    @property
+    def first(self) -> Mandate:
+        return self.mandates[0]
+
+    @property
+    def group(self) -> int:
+        return min(self.nearness, ABOVE)
+
+
+def deputy_people(mandates: QuerySet[Mandate], anchor: Congress | None) -> QuerySet:
+    """One row per person of deputy_search's mandates, the anchor's own deputies first, then those below,
+    then the higher congresses' deputies entered into its stations; by name within. Paginate this, then
+    deputy_rows() for the page."""
+    return (
+        mandates.order_by()
+        .values("person_id")
+        .annotate(nearness=Min(_nearness(anchor)), name=Min("person__name"))
+        .order_by("nearness", "name", "person_id")
+    )
+
+
+def deputy_rows(mandates: QuerySet[Mandate], anchor: Congress | None, people) -> list[DeputyRow]:
+    """The rows of one page of deputy_people()."""
+    order = {p["person_id"]: p["nearness"] for p in people}
+    found = (
+        mandates.filter(person_id__in=list(order))
+        .annotate(nearness=_nearness(anchor))
+        .order_by("nearness", "pk")
+    )
+    rows: dict[int, DeputyRow] = {}
+    for m in found:
+        row = rows.setdefault(m.person_id, DeputyRow(m.person, [], order[m.person_id]))
+        row.mandates.append(m)
+    return [rows[pk] for pk in order if pk in rows]
+
+
 def public_deputy(pk: int) -> Mandate | None:
     qs = public_deputies().select_related("public_archive").prefetch_related(_active_station_links())
     return qs.filter(pk=pk).first()
@@ -130,7 +192,9 @@ def disclosed_suggestions_of(mandate: Mandate) -> list[Disclosure]:
     )
     return list(
         Disclosure.objects.filter(is_published=True, suggestion_id__in=signed, suggestion__state=State.CLOSED)
-        .select_related("suggestion")
+        .select_related(
+            "suggestion__congress", "suggestion__term__congress", "suggestion__session__term__congress"
+        )
         .order_by("-published_at", "-pk")
     )
 
@@ -173,6 +237,16 @@ def station_search(*, region: Congress | None = None, q: str = "") -> QuerySet[S
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(address__contains=q))
     return qs.order_by("congress__path", "name", "pk")
+
+
+def station_choices(region: Congress | None) -> list[Station]:
+    """find my deputy's station picker: the region's stations, or the top congresses' own (the city's
+    stations belong to no district)."""
+    if region is not None:
+        return list(station_search(region=region))
+    return list(
+        public_stations().filter(congress__parent__isnull=True).order_by("congress__path", "name", "pk")
+    )
 
 
 def station_deputies(station: Station) -> list[Mandate]:

@@ -41,18 +41,33 @@ def _region(request) -> directory.Region:
 def deputy_list(request):
     region = _region(request)
     q = clean_query(request.GET.get("q"), 40)
-    stations = list(directory.station_search(region=region.chosen)) if region.chosen else []
+    stations = directory.station_choices(region.chosen)
     station_id = parse_id(request.GET.get("station"))
     station = next((s for s in stations if s.pk == station_id), None)
+    if station is None and station_id is not None and region.chosen is None:
+        # A station's link (?station=N) without its district: any active station.
+        station = directory.public_stations().filter(pk=station_id).first()
+        if station is not None:
+            stations.append(station)
     searched = bool(region.chosen or station or q)
-    page = None
+    anchor = station.congress if station else region.chosen  # whose own deputies come first
+    page = rows = None
     if searched:
         qs = directory.deputy_search(region=region.chosen, station=station, q=q)
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(directory.deputy_people(qs, anchor), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = directory.deputy_rows(qs, anchor, page.object_list)
     return render(
         request,
         "portal/deputy_list.html",
-        {"region": region, "q": q, "stations": stations, "station": station, "page": page},
+        {
+            "region": region,
+            "q": q,
+            "stations": stations,
+            "station": station,
+            "page": page,
+            "rows": rows,
+            "anchor": anchor,
+        },
     )
 
 

@@ -25,6 +25,8 @@ def statistics(request):
     districts = directory.child_congresses(c.pk for c in tops)
     wanted = parse_id(request.GET.get("region"))
     region = next((c for c in tops + districts if c.pk == wanted), tops[0] if tops else None)
+    # A region not offered here (a township, another city, a typo) shows the city, and says so.
+    unknown = bool(request.GET.get("region")) and (region is None or region.pk != wanted)
     if region is None:
         return render(request, "portal/statistics.html", {"region": None})
     period = figures.Period.default()
@@ -43,5 +45,6 @@ def statistics(request):
             "total": [figures.total(rows)[k] for k in TABLE_KEYS],
             "refreshed": figures.refreshed_at(),
             "drill": {c.pk for c in districts},
+            "unknown_region": unknown,
         },
     )

@@ -86,7 +86,7 @@ def test_the_detail_shows_the_copy_number_units_and_result_class(world):
     page = r.content.decode()
     assert r.status_code == 200
     assert "供热管网老化，建议分批改造。" in page
-    assert f"<dd>{d.suggestion.number}</dd>" in page
+    assert f"No. {d.suggestion.number}</dd>" in page  # after its congress and session
     assert world["w"].unit.short_name in page
     assert "A " in page and "Result class" in page
     assert "原件里才有的话" not in page and "13812345678" not in page
