@@ -8,7 +8,9 @@ Besides the deputy's own answers the demo walks the rest of the loop: deputy_a s
 to a unit of 东湖区; a meeting is proposed at the station; an urgent item waits; one item became a draft
 suggestion; the city's office assigned city items to 示范市教育局 (handler_a: one to answer, one answered) and
 示范市住房和城乡建设局 (handler_b: overdue, supervised); staff entered items given at a reception day and by
-letter; the other demo deputies (chairs, members, group leaders) have items of their own."""
+letter; the other demo deputies (chairs, members, group leaders) have items of their own. The months from
+January to the month before last have about a hundred and ten older items of deputies and stations of the
+three districts, most answered or solved, some rated."""
 
 from __future__ import annotations
 
@@ -485,7 +487,8 @@ def build_demo_opinions() -> int:
         opinion.unit_due_on = unit_due_for(opinion.congress, timezone.localdate(assigned))
         opinion.save(update_fields=["assigned_at", "unit_due_on"])
     _spread_history(demo, now)
-    return len(made)
+    # Written last, so the items above keep their places (and tracking numbers) in every build.
+    return len(made) + _earlier_months(now)
 
 
 def _spread_history(demo, now) -> None:
@@ -779,3 +782,146 @@ def _entered(station: Station, station_staff: User, city_staff: User, a_district
     opinion_acknowledge(actor=city_staff, opinion=by_letter)
     opinion_set_tags(actor=city_staff, opinion=by_letter, names=["交通信号", "适老化"])
     return [at_reception.pk, by_letter.pk]
+
+
+# --- the earlier months ---------------------------------------------------------------------------------
+# Opinions of the months before the last two, left through the codes of deputies and stations of the three
+# districts: (category, content, place); {area} is the deputy's district or the station's street.
+EARLIER = [
+    (Op.Category.CITY, "{area}一条支路的人行道砖松动翘起，下雨天一踩一脚泥水，希望尽快翻修。", "{area}"),
+    (Op.Category.TRAFFIC, "{area}早高峰公交车班次太少，等车要二十多分钟，希望加密班次。", "{area}公交站"),
+    (Op.Category.ENVIRONMENT, "{area}一处垃圾中转站清运不及时，夏天异味很重，周边居民意见很大。", "{area}"),
+    (Op.Category.HOUSING, "{area}一个老旧小区的化粪池经常外溢，物业说没有维修资金，希望协调解决。", "{area}"),
+    (Op.Category.EDUCATION, "{area}小学放学时间太早，双职工家庭接孩子困难，希望完善课后服务。", ""),
+    (Op.Category.HEALTH, "{area}社区卫生服务站没有儿科，孩子发烧只能跑到城区医院，希望增设儿科门诊。", ""),
+    (Op.Category.ELDERLY, "{area}高龄老人申领津贴要本人到场，行动不便的老人很为难，希望上门办理。", ""),
+    (Op.Category.JOBS, "{area}一家企业拖欠农民工工资两个多月，工人多次讨要无果，请帮忙协调。", "{area}"),
+    (Op.Category.MARKET, "{area}菜市场周边流动摊贩占道经营，早上车辆和行人都过不去。", "{area}菜市场"),
+    (Op.Category.SAFETY, "{area}一段河堤没有护栏，晚上散步的人多，担心有人失足落水。", "{area}沿河步道"),
+    (Op.Category.CITY, "{area}一处公共厕所年久失修，夜间不开放，附近商户和行人如厕困难。", "{area}"),
+    (Op.Category.RURAL, "{area}农田灌溉渠道淤塞，春耕时节放水困难，希望组织清淤。", "{area}"),
+    (Op.Category.TRAFFIC, "{area}一个十字路口没有红绿灯，车辆抢行，近期发生过几起剐蹭事故。", "{area}"),
+    (Op.Category.HOUSING, "{area}小区电梯经常停运，维保单位维修不及时，楼上老人下楼困难。", "{area}"),
+    (Op.Category.ENVIRONMENT, "{area}附近工地夜间施工噪音扰民，居民晚上休息不好。", "{area}"),
+    (Op.Category.OTHER, "{area}便民服务中心周末不开门，上班族办事只能请假，希望周末安排值班窗口。", ""),
+]
+EARLIER_DONE = [
+    "经协调，有关部门已完成整改，社区已回访居民，问题已解决。",
+    "问题已由街道牵头解决，相关设施已修复并投入使用。",
+    "有关部门已按要求处理完毕，欢迎继续监督。",
+]
+EARLIER_CLOSED = "该事项已由有关部门依法依规作出处理并答复，本条意见办结。"
+
+
+def _earlier_months(now) -> int:
+    """Nine to fifteen opinions a month from January to the month before last (the nine months before
+    that when built early in the year), through deputies' and stations' codes of the three districts; each
+    step runs on its own day (the clock is moved, as for the session's suggestions), so the items, their
+    history and the deputies' receiving citizens fall in their month. Most are answered or solved, some
+    rated by the citizen."""
+    import time_machine
+
+    if Opinion.objects.filter(content__contains=EARLIER[0][1][6:20]).exists():  # built twice
+        return 0
+    today = timezone.localdate(now)
+    months = [(today.year, m) for m in range(1, today.month - 1)]
+    if not months:
+        index = today.year * 12 + today.month - 1
+        months = [divmod(index - k, 12) for k in range(10, 1, -1)]
+        months = [(y, m + 1) for y, m in months]
+    targets = _earlier_targets(dt.date(*months[0], 1))
+    admin = _account("admin")
+    n = 0
+    for year, month in months:
+        for k in range(9 + (month * 5) % 7):
+            code, handler, area = targets[n % len(targets)]
+            category, content, place = EARLIER[n % len(EARLIER)]
+            sent = timezone.make_aware(
+                dt.datetime(year, month, 1 + (n * 7 + k) % 27, 9 + n % 10, (n * 13) % 60)
+            )
+            with time_machine.travel(sent, tick=False):
+                opinion = opinion_submit(
+                    code=code,
+                    kind=Op.Kind.OPINION,
+                    category=category,
+                    content=content.format(area=area),
+                    consent=True,
+                    place=place.format(area=area),
+                    client=Client(ip_hash=f"demo-earlier-{n}"),
+                    now=sent,
+                ).opinion
+            handler = handler or admin
+            with time_machine.travel(sent + dt.timedelta(hours=20), tick=False):
+                opinion_acknowledge(actor=handler, opinion=opinion)
+            step = n % 10
+            with time_machine.travel(sent + dt.timedelta(days=2), tick=False):
+                if step == 9:
+                    opinion_close(actor=handler, opinion=opinion, reason=EARLIER_CLOSED)
+                else:
+                    opinion_reply(
+                        actor=handler, opinion=opinion, body=ANSWER.format(what=EARLIER_WHAT[n % 3])
+                    )
+            if step < 6:
+                with time_machine.travel(sent + dt.timedelta(days=5 + n % 4), tick=False):
+                    opinion_solve(actor=handler, opinion=opinion, what_was_done=EARLIER_DONE[n % 3])
+            if n % 3 == 0:
+                score = "dissatisfied" if step in (7, 9) else ("basic" if n % 4 == 0 else "satisfied")
+                with time_machine.travel(sent + dt.timedelta(days=9), tick=False):
+                    opinion_rate(opinion=opinion, score=score, comment=RATING_COMMENTS[score])
+            n += 1
+    return n
+
+
+EARLIER_WHAT = [
+    "已转交有关部门办理，将跟踪落实",
+    "有关部门已答复将列入近期工作计划",
+    "已请街道和社区实地核实处理",
+]
+RATING_COMMENTS = {
+    "satisfied": "问题解决了，谢谢！",
+    "basic": "已有改善，希望继续跟进。",
+    "dissatisfied": "答复了但问题还在，希望再督促一下。",
+}
+
+
+def _earlier_targets(since: dt.date) -> list[tuple[ContactCode, User | None, str]]:
+    """(code, who answers, area) in turn across 东湖区, 西岭区 and 南港区: three deputies with their own account
+    (serving since before `since`) and two liaison stations of each (not station_a's or station_b's), answered
+    by the deputy, or by the district's office (the site administrator for 南港区, which has no office account
+    in the demo)."""
+    from .reception import _area
+
+    city = Congress.objects.get(name="示范市人民代表大会", parent__isnull=True)
+    offices = {"东湖区": _account("staff_a"), "西岭区": _account("staff_b"), "南港区": None}
+    taken = set(
+        RoleAssignment.objects.filter(role=Role.STATION_STAFF, is_active=True).values_list(
+            "station_id", flat=True
+        )
+    )
+    rows = []
+    for region, office in offices.items():
+        congress = Congress.objects.get(parent=city, region_name=region)
+        deputies = (
+            Mandate.objects.current()
+            .filter(
+                congress=congress,
+                start_date__lte=since,
+                person__account__is_active=True,
+                person__account__username__startswith="dep",
+            )
+            .select_related("person__account")
+            .order_by("pk")[:3]
+        )
+        stations = (
+            Station.objects.filter(congress=congress, kind=Station.Kind.STATION, is_active=True)
+            .exclude(pk__in=taken)
+            .order_by("pk")[:2]
+        )
+        rows.append(
+            [(_code_of(m), m.person.account, region) for m in deputies]
+            + [
+                (ContactCode.objects.get(station=st, revoked_at=None), office, _area(st.name))
+                for st in stations
+            ]
+        )
+    return [row[i] for i in range(max(map(len, rows))) for row in rows if i < len(row)]

@@ -8,7 +8,9 @@ Some stations keep a day of their own, and their opening hours say so: the secon
 fixed day at 东湖区人大代表之家 that falls on a public holiday in the shown months and is cancelled for it, the
 third Saturday at 岭南街道 (station_b), the 10th at 枫林街道, moved off weekends, the 20th at 西岭区人大代表之家,
 the city's last Friday at its deputy home and the first Wednesday at its legislative contact point. The
-stations of the towns below the districts have no rule, so the coverage page lists them.
+stations of 南港区 (its district's and its towns') and of 青石镇 keep the usual days too (the site administrator
+keeps them: the demo has no office account there); a room of 南港区 with no deputy yet cancels its past day.
+The stations of the other towns have no rule, so the coverage page lists them.
 
 The previous month, and the current month up to today, are scheduled and recorded (who came, how many
 citizens, what was raised); each held day with citizens has a few opinions typed into the opinions store
@@ -24,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.db.models import Q
 from django.utils import timezone
 
 RECORDS = [
@@ -133,10 +136,9 @@ def _month_shift(year: int, month: int, by: int) -> tuple[int, int]:
 def build_demo_reception() -> int:
     from lvzhi.core.calendar import WorkingCalendar
     from lvzhi.core.models import CalendarDay
-    from lvzhi.opinions.services.handling import opinion_reply, opinion_solve
     from lvzhi.org.models import Congress, User
     from lvzhi.stations import services_reception as svc
-    from lvzhi.stations.models import ReceptionAttendance, ReceptionDay, ReceptionRule, Station
+    from lvzhi.stations.models import ReceptionDay, ReceptionRule, Station
     from lvzhi.stations.schedule import month_bounds, rule_dates
     from lvzhi.stations.selectors_reception import station_deputies_now
     from lvzhi.stations.services import station_update
@@ -279,32 +281,12 @@ def build_demo_reception() -> int:
             (),
         ),
     ]
-    # The other stations of the two districts' congresses keep the days their opening hours state: the 15th at
-    # a liaison station, the 15th of each odd month in a group room, and at a legislative contact point a
-    # Wednesday afternoon a week while a draft regulation is out for comment (four weeks ago to three ahead).
+    # The other stations of the two districts' congresses keep the days their opening hours state.
     staff_of = {east.pk: "staff_a", west.pk: "staff_b"}
-    consultation = (today - dt.timedelta(days=28), today + dt.timedelta(days=21))
     kept = {st.pk for _u, st, _v, _w in plans}
     for st in Station.objects.filter(congress__in=[east, west], is_active=True).order_by("pk"):
-        if st.pk in kept:
-            continue
-        if st.kind == Station.Kind.LEGISLATIVE:
-            values = dict(
-                kind="weekly",
-                weekday=2,
-                start_time=T(14, 30),
-                end_time=T(17),
-                theme=LEGISLATIVE_THEME,
-                valid_from=consultation[0],
-                valid_to=consultation[1],
-            )
-        elif st.kind == Station.Kind.ROOM:
-            values = dict(
-                kind="monthly_day", day=15, months=[1, 3, 5, 7, 9, 11], start_time=T(9), end_time=T(11)
-            )
-        else:
-            values = dict(kind="monthly_day", day=15, start_time=T(9), end_time=T(11, 30))
-        plans.append((staff_of[st.congress_id], st, values, ()))
+        if st.pk not in kept:
+            plans.append((staff_of[st.congress_id], st, _usual_rule(st, today), ()))
 
     rules = []
     for username, st, values, want in plans:
@@ -399,6 +381,57 @@ def build_demo_reception() -> int:
     stations = {}
     for username, rule in rules:
         stations.setdefault(rule.station_id, (username, rule.station))
+    _schedule_and_record(stations, users, months, today, left_to_record=(hubin.pk, lingnan.pk))
+    done = ReceptionDay.objects.filter(station_id__in=stations).count()
+
+    # 南港区 (its district and its towns) and 青石镇 below 东湖区 keep the 15th their opening hours state too.
+    # No office account of theirs is in the demo, so the site administrator keeps their days.
+    others = Station.objects.filter(is_active=True).filter(
+        Q(congress__path__startswith=Congress.objects.get(parent=city, region_name="南港区").path)
+        | Q(congress__region_name="青石镇", congress__parent=east)
+    )
+    users["admin"] = User.objects.get(username="admin")
+    stations = {}
+    for st in others.order_by("congress__path", "pk"):
+        values = {"day_off_policy": "next", "valid_from": valid_from, **_usual_rule(st, today)}
+        svc.reception_rule_create(actor=users["admin"], station=st, deputies=pick(st), **values)
+        stations[st.pk] = ("admin", st)
+    _schedule_and_record(stations, users, months, today, left_to_record=())
+    return done + ReceptionDay.objects.filter(station_id__in=stations).count()
+
+
+def _usual_rule(st, today: dt.date) -> dict:
+    """The days a station's opening hours state: the 15th at a liaison station or a deputy home, the 15th of
+    each odd month in a group room, and at a legislative contact point a Wednesday afternoon a week while a
+    draft regulation is out for comment (four weeks ago to three ahead)."""
+    from lvzhi.stations.models import Station
+
+    T = dt.time
+    if st.kind == Station.Kind.LEGISLATIVE:
+        return dict(
+            kind="weekly",
+            weekday=2,
+            start_time=T(14, 30),
+            end_time=T(17),
+            theme=LEGISLATIVE_THEME,
+            valid_from=today - dt.timedelta(days=28),
+            valid_to=today + dt.timedelta(days=21),
+        )
+    if st.kind == Station.Kind.ROOM:
+        return dict(kind="monthly_day", day=15, months=[1, 3, 5, 7, 9, 11], start_time=T(9), end_time=T(11))
+    return dict(kind="monthly_day", day=15, start_time=T(9), end_time=T(11, 30))
+
+
+def _schedule_and_record(stations: dict, users: dict, months, today: dt.date, *, left_to_record) -> None:
+    """Schedule the months for the stations (id → (actor's username, station)), record their past days with
+    the citizens' opinions typed in, and answer or solve the opinions of the earlier weeks. The last past day
+    of each station in `left_to_record` stays to record (a task for its staff); a past day at a station with
+    no deputy yet is cancelled."""
+    from lvzhi.opinions.services.handling import opinion_reply, opinion_solve
+    from lvzhi.stations import services_reception as svc
+    from lvzhi.stations.models import ReceptionAttendance, ReceptionDay, Station
+    from lvzhi.stations.selectors_reception import station_deputies_now
+
     for username, st in stations.values():
         for year, month in months:
             svc.reception_month_confirm(actor=users[username], station=st, year=year, month=month)
@@ -414,14 +447,18 @@ def build_demo_reception() -> int:
     # Left to record: today's days, and the last past day of each sibling station (a task for its staff).
     last_past = {}
     for day in past:
-        if day.date < today and day.station_id in (hubin.pk, lingnan.pk):
+        if day.date < today and day.station_id in left_to_record:
             last_past[day.station_id] = day.pk
     past = [d for d in past if d.date < today and d.pk not in last_past.values()]
     scheduled_of: dict[int, list] = {}
     for row in ReceptionAttendance.objects.filter(day__in=past, scheduled=True).select_related("mandate"):
         scheduled_of.setdefault(row.day_id, []).append(row.mandate)
     serving_of = {sid: list(station_deputies_now(st)) for sid, (_u, st) in stations.items()}
-    taken_at: dict[int, int] = {}  # station → opinions typed in there so far (each text once per station)
+    # Opinions typed in so far by one office for one area (two stations of a town share its name), from the
+    # first such station's place in the pool: each text once per office and area (the entry step would take
+    # the same text by the same office as a second tap).
+    taken_at: dict[tuple, int] = {}
+    base_of: dict[tuple, int] = {}
     entered = []  # (day, opinion, actor)
     for i, day in enumerate(past):
         username = stations[day.station_id][0]
@@ -433,6 +470,9 @@ def build_demo_reception() -> int:
             came = came + [m for m in serving_of[day.station_id] if m not in scheduled][:1]
         if not came:
             came = serving_of[day.station_id][:1]
+        if not came:  # a room newly opened, no deputy in it yet
+            svc.reception_day_cancel(actor=actor, day=day, reason="活动室新设，尚无代表进站，本次接待暂停")
+            continue
         notes, follow_up = LEGISLATIVE_RECORD if legislative else RECORDS[i % len(RECORDS)]
         citizens = 5 + (i * 7) % 13 if legislative else 6 + (i * 7) % 17
         svc.reception_day_record(
@@ -442,10 +482,12 @@ def build_demo_reception() -> int:
         mandate = next((m for m in came if m.congress_id == day.congress_id), None)
         pool = LEGISLATIVE_OPINIONS if legislative else OPINIONS
         area = _area(day.station.name)
+        key = (username, area, legislative)
+        base = base_of.setdefault(key, day.station_id)
         for _n in range(1 + citizens // 9):
-            k = taken_at.get(day.station_id, 0)
-            taken_at[day.station_id] = k + 1
-            category, content, place = pool[(day.station_id + k) % len(pool)]
+            k = taken_at.get(key, 0)
+            taken_at[key] = k + 1
+            category, content, place = pool[(base + k) % len(pool)]
             done = svc.reception_day_enter_opinion(
                 actor=actor,
                 day=day,
@@ -466,4 +508,3 @@ def build_demo_reception() -> int:
             opinion_solve(actor=actor, opinion=opinion, what_was_done=SOLVED[j % len(SOLVED)])
         else:
             opinion_reply(actor=actor, opinion=opinion, body=ANSWERS[j % len(ANSWERS)])
-    return ReceptionDay.objects.filter(station_id__in=stations).count()

@@ -1,5 +1,7 @@
 """The demo city's motions and suggestions of its 2026 session (市十六届人大五次会议, 10–13 January 2026), a
-few of 东湖区's session, the key suggestion of the year, and the city's standing-committee members who score it.
+few of 东湖区's session, some of each district's session answered by its units and rated by the deputies
+(handler accounts for two units of each district), the key suggestion of the year, and the city's
+standing-committee members who score it.
 
 Every step goes through the service a page would call, on the day it happened: the builder moves the clock
 (time-machine) to that day, so numbers, deadlines, on-time flags, events and the timeline are the loop's own.
@@ -119,6 +121,35 @@ DISTRICT_SESSION = [
     ("加强东湖区中小学课后托管", "education", "", [], "returned", {}),
     ("完善东湖区农贸市场配套设施", "economy", "", [], "resubmitted", {}),
 ]
+# Each district's session also has suggestions its units answered (a handler account for two units of each):
+# replied with result classes, met the deputy, and rated by the deputies, a few dissatisfied.
+DISTRICT_REPLIED = {
+    "东湖区": [
+        ("改造东湖区老旧小区雨污管网", "urban", "住房和城乡建设局", [], "closed", {}),
+        ("增加东湖区城东片区小学学位", "education", "教育局", [], "closed", {"method": "site"}),
+        ("建设东湖区城北新区公办初中", "education", "教育局", [], "c_closed", {}),
+        ("推进东湖区老旧小区加装电梯", "urban", "住房和城乡建设局", [], "promised", {}),
+        ("整治东湖区学校周边交通秩序", "education", "教育局", [], "rehandled_closed", {}),
+        ("规范东湖区住宅小区物业收费", "urban", "住房和城乡建设局", [], "rehandling", {}),
+    ],
+    "西岭区": [
+        ("改善西岭区山区学校寄宿条件", "education", "教育局", [], "closed", {}),
+        ("加快西岭区农村危房改造", "urban", "住房和城乡建设局", [], "closed", {"method": "phone"}),
+        ("新建西岭区枫林片区幼儿园", "education", "教育局", [], "promised", {}),
+        ("完善西岭区安置小区配套设施", "urban", "住房和城乡建设局", [], "c_closed", {}),
+        ("治理西岭区城中村违法建设", "urban", "住房和城乡建设局", [], "rehandling", {}),
+    ],
+    "南港区": [  # its classes are ABCD (C is a promise too), so no story ends in class C here
+        ("提升南港区滨海片区供水水压", "urban", "住房和城乡建设局", [], "closed", {}),
+        ("加强南港区中小学体育师资配备", "education", "教育局", [], "closed", {}),
+        ("推进南港区渔港新村棚户区改造", "urban", "住房和城乡建设局", [], "promised", {}),
+        ("开展南港区课后延时服务", "education", "教育局", [], "closed", {"method": "site"}),
+        ("改造南港区盐田镇中心学校校舍", "education", "教育局", [], "rehandled_closed", {}),
+        ("整治南港区建筑工地夜间施工", "urban", "住房和城乡建设局", [], "rehandling", {}),
+    ],
+}
+# The district units' handlers: (unit without the district's name, full name).
+DISTRICT_HANDLERS = [("住房和城乡建设局", "周立新"), ("教育局", "陈晓燕")]
 MEMBER_ACCOUNTS = ("city_member_a", "city_member_b", "city_member_c")
 MEMBER_SCORES = {
     "city_member_a": (92, "办理措施有力，群众满意度高。"),
@@ -159,6 +190,7 @@ class World:
     users: dict[int, User] = field(default_factory=dict)  # mandate id -> account
     made: dict[str, Suggestion] = field(default_factory=dict)  # topic -> suggestion
     key: KeySupervision | None = None
+    letters: bool = True  # replies carry the signed and sealed letter
     _next: int = 0
 
     def S(self, days: int) -> dt.date:  # noqa: N802 (the session's day n)
@@ -302,7 +334,7 @@ class Story:
                 extra = {"reference_reason": "受资金和用地条件限制，近期难以实施，纳入中长期规划研究。"}
             text = REPLY.format(occasion=occasion(self.s), title=self.s.title, result=note or RESULTS[code])
             head = HEAD.get(a.unit.name, "局长")
-            if letter:
+            if letter and self.w.letters:
                 extra["letter_file"] = reply_letter(
                     suggestion=self.s,
                     unit=a.unit,
@@ -653,3 +685,42 @@ def build_session_suggestions() -> int:
     for topic, field_, lead, cos, story, opts in DISTRICT_SESSION:
         tell_story(d, topic, field_, lead, cos, story, opts)
     return len(CITY_SESSION) + len(DISTRICT_SESSION)
+
+
+def build_district_replied() -> int:
+    """Write the three districts' session suggestions their units replied to (DISTRICT_REPLIED); 南港区 has no
+    office account in the demo, so the site administrator runs its office. Returns how many were made."""
+    clock = Clock()
+    city = Congress.objects.get(level=Congress.Level.CITY, name="示范市人民代表大会")
+    offices = {"东湖区": "staff_a", "西岭区": "staff_b", "南港区": "admin"}
+    made = 0
+    for region, plan in DISTRICT_REPLIED.items():
+        congress = Congress.objects.get(parent=city, region_name=region)
+        w = _world(clock, congress, User.objects.get(username=offices[region]), None, {})
+        w.letters = False  # the districts' units answer on the platform without uploading the letter
+        w.handlers.update(_district_handlers(clock, w))
+        for topic, field_, lead, cos, story, opts in plan:
+            tell_story(w, topic, field_, lead, cos, story, opts)
+        made += len(plan)
+    return made
+
+
+def _district_handlers(clock: Clock, w: World) -> dict[int, User]:
+    """A handler account for two units of the district, made by its office before the session."""
+    from lvzhi.org.services import accounts
+
+    made = {}
+    with clock.on(dt.date(2026, 1, 5)):
+        for n, (unit_name, full_name) in enumerate(DISTRICT_HANDLERS, start=1):
+            unit = w.units[unit_name]
+            account, _password = accounts.account_create(
+                actor=w.staff,
+                congress=w.congress,
+                username=f"handler_{w.congress.region_code}_{n}",
+                full_name=full_name,
+            )
+            accounts.role_grant(
+                actor=w.staff, account=account, role=Role.UNIT_HANDLER, congress=w.congress, unit=unit
+            )
+            made[unit.pk] = User.objects.get(pk=account.pk)
+    return made

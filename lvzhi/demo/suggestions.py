@@ -1,7 +1,7 @@
 """The demo city's suggestions: its 2026 session's (lvzhi.demo.session_suggestions) and twenty of the recess
-since, in every state of the loop, taken there through the same services the pages use (so every step has its
-event and notification). Recess suggestions are written on the build day; replies carry a signed and sealed
-letter (a small PDF)."""
+since, in every state of the loop, then the districts' session suggestions their units replied to, taken there
+through the same services the pages use (so every step has its event and notification). Recess suggestions
+are written on the build day; replies carry a signed and sealed letter (a small PDF)."""
 
 from __future__ import annotations
 
@@ -224,7 +224,10 @@ def build_demo_suggestions() -> int:
         review.suggestion_accept(actor=office, suggestion=s)
         made += 1
     _disclose_and_track(city, staff)
-    return made
+    from .session_suggestions import build_district_replied
+
+    # Last, so the suggestions above keep their places in every build.
+    return made + build_district_replied()
 
 
 def _disclose_and_track(city, staff) -> None:
