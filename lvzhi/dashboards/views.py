@@ -583,8 +583,8 @@ def _exporting(request) -> bool:
 
 
 def _index_tables(request, region, period, *, all_units: bool):
-    values = figures.headline(region, period)
     rows = figures.by_child(region, period)
+    values = figures.total(rows)  # = figures.headline (own level + children), a query less
     tables = [trend_table(region, period), children_table(region, period, rows)]
     stations = figures.by_station(region, period)
     if stations:
@@ -668,8 +668,8 @@ def figure(request, figure: str):
     refreshed = figures.refreshed_at()
 
     def build() -> dict:
-        value = figures.headline(region, period)[d.key]
         rows, tables = _figure_tables(request, d, region, period, all_units=False)
+        value = figures.total(rows)[d.key]  # = figures.headline (own level + children), a query less
         list_url = Links(period)
 
         def top(part):
