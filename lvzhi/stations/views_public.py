@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from lvzhi.core.params import parse_id
 
+from .models import Station
 from .selectors_reception import PUBLIC_HORIZON_DAYS, public_calendar, public_calendar_choices, public_days
 
 PAGE_SIZE = 40
@@ -32,6 +33,11 @@ def calendar(request):
         stations_shown = stations
     if station is not None and congress is not None and station not in stations_shown:
         station = None
+    if station is None and station_id is not None and congress is None:
+        # A deputy's or station's link to a station with no day announced: its own (empty) calendar, not all.
+        station = Station.objects.filter(pk=station_id, is_active=True).select_related("congress").first()
+        if station is not None:
+            stations_shown = [*stations_shown, station]
     qs = public_calendar(
         congress_id=congress.pk if congress else None, station_id=station.pk if station else None
     )
