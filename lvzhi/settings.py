@@ -178,8 +178,16 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # A database cache is shared by every process, so rate limits and lockouts hold across workers.
+    # MAX_ENTRIES: Django's default of 300 is far below the portal's working set (a cached page per deputy,
+    # station, language and base URL for its 10-minute TTL; a province has 60,000 deputies), so rotating
+    # visitors culled each other's pages and most requests rendered afresh. 20,000 entries of ≈ 10 KB are
+    # ≈ 200 MB at most; expired rows go at the next cull.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lvzhi_cache"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lvzhi_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     }
 
 if TESTING and not _flag("LVZHI_REAL_JOBS"):

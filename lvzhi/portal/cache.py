@@ -75,15 +75,16 @@ def bump(**_kwargs) -> None:
         _set_version()
 
 
-def cached_body(kind: str, pk: int, render: Callable[[], object], *, base: str = ""):
+def cached_body(kind: str, pk: int, render: Callable[[], object], *, base: str = "", part: str = "body"):
     """The cached rendering of the page of `kind` `pk` in the current language (whatever `render` returns,
     None for "no such page" too), rendering it when stale.
 
     One cache read for the version and the body together (with the database cache, one query). `base` is the
     scheme and host the page's absolute addresses (a QR code's) are made from: part of the key, so a request
-    by http or with an odd Host header cannot put its address in everyone's page."""
+    by http or with an odd Host header cannot put its address in everyone's page. `part` keeps apart what
+    is stored for one page: its body ("body") and the anonymous visitors' whole response ("page")."""
     day = timezone.localdate().isoformat()
-    key = f"portal:{kind}:{pk}:{translation.get_language()}:{day}:{base}"
+    key = f"portal:{kind}:{pk}:{part}:{translation.get_language()}:{day}:{base}"
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     stored = found.get(key)

@@ -7,13 +7,16 @@ that a citizen find them from the deputy. The copies' own pages still name no de
 
 What a page shows of a deputy or a station is in directory.py's docstring: never a phone, a birth date, an
 account or anything unpublished. The deputy's and the station's pages are served from the cache (cache.py),
-rendered again whenever a record they show changes.
+rendered again whenever a record they show changes. An anonymous visitor gets the whole response from the
+cache (chrome included: one cache read, no rendering); its bytes are the same for every visitor of a
+language and base URL, so they hold no CSRF token, no cookie, no message and no query string.
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
@@ -94,13 +97,34 @@ def _deputy_page(request, pk: int):
     return {"title": mandate.person.name, "body": render_to_string("portal/deputy.html", context, request)}
 
 
-@require_GET
-def deputy_detail(request, pk: int):
+def _serve(request, kind: str, pk: int, make_page):
+    """The cached page of `kind` `pk`: the whole response for an anonymous visitor with no message waiting
+    (identical for all of them), else the cached body inside the visitor's own chrome (a signed-in nav)."""
     # Keyed on the base the QR address is made from (scheme and host, or the setting).
-    page = cache.cached_body("deputy", pk, lambda: _deputy_page(request, pk), base=public_base_url(request))
+    base = public_base_url(request)
+    if not request.user.is_authenticated and not len(messages.get_messages(request)):
+
+        def whole():
+            page = make_page()
+            if page is None:
+                return None
+            # No csrf_token in this chrome (cached.html's language form), so no token or cookie in the bytes.
+            html = render_to_string("portal/cached.html", {**page, "public_page": True}, request)
+            return html.encode()
+
+        content = cache.cached_body(kind, pk, whole, base=base, part="page")
+        if content is None:
+            raise Http404
+        return HttpResponse(content)
+    page = cache.cached_body(kind, pk, make_page, base=base)
     if page is None:
         raise Http404
     return render(request, "portal/cached.html", page)
+
+
+@require_GET
+def deputy_detail(request, pk: int):
+    return _serve(request, "deputy", pk, lambda: _deputy_page(request, pk))
 
 
 @require_GET
@@ -133,8 +157,4 @@ def _station_page(request, pk: int):
 
 @require_GET
 def station_detail(request, pk: int):
-    # Keyed on the base the QR address is made from (scheme and host, or the setting).
-    page = cache.cached_body("station", pk, lambda: _station_page(request, pk), base=public_base_url(request))
-    if page is None:
-        raise Http404
-    return render(request, "portal/cached.html", page)
+    return _serve(request, "station", pk, lambda: _station_page(request, pk))
