@@ -143,11 +143,22 @@ class Command(BaseCommand):
                 top=top_row, total=opts["suggestions"], seed=opts["seed"], progress=not opts["no_progress"]
             )
             activities += f", {seed_suggestions.describe(written)}"
+        from lvzhi.demo.seed_archives import publish_archives
+
+        top_row = Congress.objects.get(name=top.name, parent__isnull=True)
+        published = publish_archives(top=top_row, seed=opts["seed"])
+        activities += f", {published:,} public archive pages"
         if connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL takes a big region for one congress and
             # reads the generated tables with nested loops (seconds instead of milliseconds).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        # The dashboards' summary and the portal's cached pages follow the rows written in bulk (no signals).
+        from lvzhi.dashboards import figures
+        from lvzhi.portal import cache
+
+        figures.refresh()
+        cache.bump()
         elapsed = time.monotonic() - started
 
         staff = next((a.username for a in plan.accounts if a.roles), None)
