@@ -274,6 +274,8 @@ PUBLIC |= {"portal:list", "portal:detail"}  # the disclosed suggestions (publish
 # The public portal: its home, find my deputy, a deputy's and a station's page, the statistics (tests/portal).
 PUBLIC |= {"portal:index", "portal:deputies", "portal:deputy", "portal:stations", "portal:station"}
 PUBLIC |= {"portal:statistics"}
+# The cached public pages' language switch (set_language without a CSRF token: it only sets the language cookie).
+PUBLIC |= {"portal:language"}
 # The citizen's pages behind a QR code (opinions): no sign-in, each reads one record for one secret.
 PUBLIC |= {"opinions:reach", "opinions:lookup", "opinions:status", "opinions:thanks", "opinions:photo"}
 # A deputy's public archive page: no sign-in, found by its random key only (the public parts).
