@@ -43,14 +43,9 @@ TITLES = {
     K.GOOD_DEED: ["协调修复小区路灯", "推动老年食堂延长开放", "帮助村里引进农技培训"],
     K.REPORT: ["向选区选民述职"],
 }
-PLACES = [
-    "湖滨街道人大代表联络站",
-    "岭南街道代表之家",
-    "区人大常委会会议室",
-    "市民中心",
-    "东湖社区",
-    "城南工业园",
-]
+# Activities take place at a station of their congress's area (see _area_stations); before that they drew one
+# of six fixed places, and that draw is kept (PLACE_DRAW) so every later draw, and the demo with it, stays the same.
+PLACE_DRAW = 6
 REASONS = ["缺少活动照片或签到表，请补充后重新登记", "活动时间与实际不符", "与已登记活动重复"]
 RECESS = [K.INSPECTION, K.RESEARCH, K.LAW_ENFORCEMENT, K.INQUIRY, K.ATTEND_SC, K.RECEPTION]
 
@@ -63,6 +58,21 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange(max(1, (end - start).days + 1)))
 
 
+def _area_stations() -> dict[int, list]:
+    """Each congress's stations a deputy of it would work at: its own active stations, else those of the
+    nearest congress above it that has some (a township deputy at the township's stations, never another
+    district's)."""
+    from lvzhi.stations.models import Station
+
+    own: dict[int, list] = {}
+    for st in Station.objects.filter(is_active=True).order_by("congress_id", "pk"):
+        own.setdefault(st.congress_id, []).append(st)
+    area = {}
+    for c in Congress.objects.only("pk", "path"):
+        area[c.pk] = next((own[i] for i in c.ancestor_ids() if i in own), [])
+    return area
+
+
 def build_demo_performance() -> int:
     """Write the demo's activities and rules; returns the number of participations written."""
     ensure_builtin_kinds()
@@ -70,6 +80,8 @@ def build_demo_performance() -> int:
     if city is None or RuleSet.objects.filter(congress=city).exists():
         return 0  # no demo city, or already built into this database
     rng = random.Random(SEED)
+    place_rng = random.Random(SEED + 1)  # its own stream: the main one's draws stay as they were
+    stations = _area_stations()
     today = timezone.localdate()
     year_start = dt.date(today.year, 1, 1)
     kind = {k.code: k for k in ActivityKind.objects.filter(congress__isnull=True)}
@@ -86,13 +98,16 @@ def build_demo_performance() -> int:
     parts: list[list[tuple]] = []  # per activity: (mandate, status, reason)
 
     def add(congress_id, code, day, title, people, *, origin=Activity.Origin.DEPUTY, group=None):
+        rng.randrange(PLACE_DRAW)  # the old place draw, kept (see PLACE_DRAW)
+        station = place_rng.choice(stations[congress_id]) if stations.get(congress_id) else None
         activities.append(
             Activity(
                 congress_id=congress_id,
                 kind=kind[code],
                 date=day,
                 title=title,
-                place=rng.choice(PLACES),
+                place=station.name if station else "",
+                station=station,
                 origin=origin,
                 group=group,
                 registered_by_id=admin_of.get(congress_id) if origin == Activity.Origin.STAFF else None,
