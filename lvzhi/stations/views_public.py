@@ -1,7 +1,8 @@
 """The public calendar of reception days (/public/reception/): no sign-in, readable on a phone.
 
 It shows the upcoming reception days of every active station (and those cancelled, with the reason), by date,
-filtered by district and station: the station's name, kind and address, the time, the theme and the names of the
+filtered by district (every congress with a station a citizen can visit, its own or below it, whether a day is
+announced or not: one without says so and points to its stations) and station: the station's name, kind and address, the time, the theme and the names of the
 deputies expected. Nothing else: no phone, no record of a held day, no citizen, no account.
 """
 
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from lvzhi.core.params import parse_id
+from lvzhi.org.models import Congress
 
 from .models import Station
 from .selectors_reception import PUBLIC_HORIZON_DAYS, public_calendar, public_calendar_choices, public_days
@@ -19,9 +23,26 @@ from .selectors_reception import PUBLIC_HORIZON_DAYS, public_calendar, public_ca
 PAGE_SIZE = 40
 
 
+def _visitable_congresses() -> list[Congress]:
+    """Every congress with an active station of its own or below it (the district filter takes both)."""
+    paths = Station.objects.filter(is_active=True).values_list("congress__path", flat=True).distinct()
+    ids = {int(p) for path in paths for p in path.strip("/").split("/") if p}
+    return list(Congress.objects.filter(pk__in=ids).order_by("path"))
+
+
+def _stations_list_url(congress: Congress) -> str:
+    """The public stations list narrowed to the congress, as far as its region pickers go (district, then
+    township: a congress deeper than that shows under the township it is in)."""
+    ids = congress.ancestor_ids()[::-1]  # top first
+    query = dict(zip(("district", "township"), ids[1:3], strict=False))
+    url = reverse("portal:stations")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
 @require_GET
 def calendar(request):
-    congresses, stations = public_calendar_choices()
+    _with_days, stations = public_calendar_choices()
+    congresses = _visitable_congresses()
     congress_id = parse_id(request.GET.get("district"))
     station_id = parse_id(request.GET.get("station"))
     # Only choices that exist are applied; an unknown id shows everything rather than failing.
@@ -60,5 +81,6 @@ def calendar(request):
             "congress": congress,
             "station": station,
             "horizon": PUBLIC_HORIZON_DAYS,
+            "stations_url": _stations_list_url(congress) if congress else reverse("portal:stations"),
         },
     )
