@@ -2,8 +2,8 @@
 
 Each table of the dashboard pages is built once as a Table of Cells; the template renders it, chart_data()
 gives the chart the same numbers, and workbook() writes them to a file (a rate as its percentage, numerator
-and denominator, so the file can be recomputed). Every export is a recorded security event, as the other
-lists' exports are.
+and denominator, so the file can be recomputed). Every export is a recorded security event of its own kind
+("dashboard table exported"), as the other lists' exports are.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from lvzhi.core.audit import record_security_event
-from lvzhi.suggestions.security_events import EXPORT
+
+from .security_events import EXPORT
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -144,9 +144,15 @@ def test_counts_of_the_breakdown_add_up_to_the_region_on_the_page_and_in_the_fil
             assert total[f"{d.label} (%)"] == v.rate
             numerators = [dict(zip(header, r, strict=True))[f"{d.label} · 分子"] for r in body[:-1]]
             assert sum(numerators) == total[f"{d.label} · 分子"] == v.numerator
-    # The export is a recorded security event of the region
-    event = Event.objects.filter(kind="security.export", actor__username="city_staff").latest("pk")
+    # The export is a recorded security event of the region, of the dashboards' own kind, which the
+    # security log names in the reader's language.
+    event = Event.objects.filter(kind="security.dashboard_export", actor__username="city_staff").latest("pk")
+    assert event.is_security and event.congress_id == city.pk
     assert event.payload["table"] == "children" and event.payload["region"] == city.pk
+    log = {"security": "on", "kind": "security.dashboard_export"}
+    for language, words in (("en", "Dashboard table exported"), ("zh-hans", "看板表格已导出")):
+        client.cookies["django_language"] = language
+        assert words in client.get(reverse("core:event_list"), log).content.decode()
 
 
 def test_the_satisfaction_page_links_each_units_dissatisfied_count_to_its_list():
