@@ -6,9 +6,11 @@ The numbers come from lvzhi.dashboards.figures (small pre-rolled-up rows). Each 
 exports.Table: the page renders it, the chart beside it is drawn from it (json_script) and
 ?table=<name>&format=xlsx exports it, so chart, table and file show the same numbers.
 
-Speed: the pages' tables are rendered once per (region, period, language, summary refresh) and kept in the
-cache (a refresh starts new keys); the lead units' tables show the 10 best and 10 worst units, all of them
-on the units page and in the Excel file; the links of a table's rows are built from one reversed address.
+Speed: the pages' tables are rendered once per (page, region, period, language) and kept in the cache with
+the summary refresh they were built from. After a refresh, one request rebuilds a page's body while the
+others go on serving the previous one, which says its own refresh time (numbers and time always agree);
+the lead units' tables show the 10 best and 10 worst units, all of them on the units page and in the Excel
+file; the links of a table's rows are built from one reversed address.
 """
 
 from __future__ import annotations
@@ -549,7 +551,8 @@ def _children(rows) -> list[tuple[int, str]]:
 
 
 def _context(request, region, crumbs, period, url_of, children, refreshed) -> dict:
-    """What the page shows around its cached body: the user's own crumbs and picker, the notice."""
+    """What the page shows around its cached body: the user's own crumbs and picker, the notice, and
+    `refreshed`, the refresh time of the numbers the page shows."""
     for c in crumbs:
         c.page_url = url_of(c)
     return {
@@ -564,17 +567,61 @@ def _context(request, region, crumbs, period, url_of, children, refreshed) -> di
     }
 
 
+BODY_SECONDS = 24 * 3600
+# How long a rebuild may hold its lock: far above a province's 60 ms build, so one that dies (the lock is
+# not deleted) only delays the next rebuild.
+REBUILD_LOCK_SECONDS = 60
+
+
+def body_key(page: str, region, period) -> str:
+    """The cache key of a page's body; the key + ":rebuilding" is the lock of the request rebuilding it."""
+    return f"dashboards:{page}:{region.pk}:{period.since:%Y%m}:{period.until:%Y%m}:{get_language()}"
+
+
+def _is_current(built, refreshed) -> bool:
+    """Whether a body built from the refresh `built` shows the latest one, `refreshed` (None: never)."""
+    if refreshed is None:
+        return True
+    return built is not None and built >= refreshed
+
+
+def _built(build, refreshed) -> dict:
+    """build()'s body stamped with the refresh its numbers come from. A refresh that commits while it
+    builds may have changed the numbers under it: then it is built again and stamped with the new one."""
+    body = build()
+    latest = figures.refreshed_at()
+    if latest != refreshed:
+        body, refreshed = build(), latest
+    return {**body, "refreshed_at": refreshed}
+
+
 def _cached_body(page: str, region, period, refreshed, build) -> dict:
     """The page's figures rendered (build() → {"html", "children"}), cached per page, region, period and
-    language. Called after the scope check, and holding nothing of the user (no crumbs, no form, no CSRF
-    token): any reader of the region sees the same body. The key holds the summary's refresh time, so
-    figures.refresh() — the only writer of the figures — makes every page start a new entry."""
-    stamp = refreshed.timestamp() if refreshed else "never"
-    key = f"dashboards:{page}:{region.pk}:{period.since:%Y%m}:{period.until:%Y%m}:{get_language()}:{stamp}"
+    language, with "refreshed_at": the summary refresh they were built from (the page shows that time).
+    Called after the scope check, and holding nothing of the user (no crumbs, no form, no CSRF token): any
+    reader of the region sees the same body.
+
+    A body of the latest refresh (`refreshed`, read by the caller) is served. After figures.refresh() — the
+    only writer of the figures — the request that wins the key's rebuild lock builds the body and stores
+    it; the requests meanwhile serve the previous body (a rebuild costs 10–60 ms at a province's size, and
+    every reader rebuilding at once after each refresh queued them past 200 ms). With no body at all, every
+    request builds its own (a lock would leave the others nothing to serve) and the body is stored."""
+    key = body_key(page, region, period)
     body = cache.get(key)
     if body is None:
-        body = build()
-        cache.set(key, body, 24 * 3600)
+        body = _built(build, refreshed)
+        cache.set(key, body, BODY_SECONDS)
+        return body
+    if _is_current(body.get("refreshed_at"), refreshed):
+        return body
+    lock = f"{key}:rebuilding"
+    if not cache.add(lock, 1, REBUILD_LOCK_SECONDS):
+        return body  # the previous refresh's, with its own time, while the lock's holder rebuilds
+    try:
+        body = _built(build, refreshed)
+        cache.set(key, body, BODY_SECONDS)
+    finally:
+        cache.delete(lock)
     return body
 
 
@@ -630,7 +677,13 @@ def index(request):
 
     body = _cached_body("index", region, period, refreshed, build)
     context = _context(
-        request, region, crumbs, period, lambda c: dashboard_url(c, period), body["children"], refreshed
+        request,
+        region,
+        crumbs,
+        period,
+        lambda c: dashboard_url(c, period),
+        body["children"],
+        body["refreshed_at"],  # the time of the numbers shown (an older body's while another rebuilds)
     )
     return render(request, "dashboards/index.html", {**context, "body": body["html"]})
 
@@ -691,7 +744,13 @@ def figure(request, figure: str):
 
     body = _cached_body(f"figure:{d.key}", region, period, refreshed, build)
     context = _context(
-        request, region, crumbs, period, lambda c: figure_url(d.key, c, period), body["children"], refreshed
+        request,
+        region,
+        crumbs,
+        period,
+        lambda c: figure_url(d.key, c, period),
+        body["children"],
+        body["refreshed_at"],  # the time of the numbers shown (an older body's while another rebuilds)
     )
     return render(
         request,
