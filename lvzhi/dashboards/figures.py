@@ -645,6 +645,15 @@ def list_url(
         if station_id:
             params["station"] = station_id
         return reverse("opinion_figures:list") + "?" + urlencode(params)
+    if key == "activities" and unit_id is None and station_id is None:
+        # Counted per congress only (no station, no unit): the confirmed participations of the period.
+        params = {
+            "congress": region.pk,
+            **({} if own else {"lower": "1"}),
+            "since": period.since.isoformat(),
+            "until": period.last_day.isoformat(),
+        }
+        return reverse("performance:activity_list") + "?" + urlencode(params)
     if key == "compliance" and unit_id is None and station_id is None and keeps_compliance(period):
         outcome = {"num": "met", "den": "", "miss": "short"}[part]
         params = {"year": period.year, "root": region.pk, "item": "all"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_archive, views_figures
+from . import views, views_activity_list, views_archive, views_figures
 
 app_name = "performance"
 
@@ -34,4 +34,6 @@ urlpatterns = [
     # Figures (views_figures): compliance, stars, report rate; each list and its Excel export.
     path("figures/", views_figures.figures, name="figures"),
     path("figures/list/", views_figures.figures_list, name="figures_list"),
+    # The confirmed participations behind the dashboards' "Activities (人次)", and their Excel export.
+    path("figures/activities/", views_activity_list.activity_list, name="activity_list"),
 ]
