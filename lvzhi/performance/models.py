@@ -167,6 +167,11 @@ class Participation(models.Model):
                 condition=Q(status="confirmed"),
                 name="participation_counting",
             ),
+            # The list behind the dashboards' "Activities (人次)": confirmed rows newest first, the first page
+            # read from the top of this index (a province's year would otherwise be sorted whole).
+            models.Index(
+                fields=["-date", "-id"], condition=Q(status="confirmed"), name="participation_newest"
+            ),
             models.Index(fields=["mandate", "date"], name="participation_mandate_date"),
             models.Index(fields=["congress", "status"], name="participation_queue"),
         ]

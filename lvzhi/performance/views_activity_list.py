@@ -8,8 +8,11 @@ Who reads it: whoever reads the dashboards — staff and chairs over their congr
 site administrators; a congress outside the reader's tree is not found (404).
 
 Speed (a province holds two million participations): the congresses of the tree are read first, so the
-COUNT is one index-only scan of `participation_counting` (congress, date, …) where confirmed, and the first
-page walks `participation_newest` (date desc, id desc) where confirmed, stopping after 50 rows.
+COUNT is one index-only scan of `participation_counting` (congress, date, …) where confirmed; the page's
+ids are read from `participation_newest` (date desc, id desc) where confirmed, stopping after 50 rows, and
+only those 50 rows are joined to their deputy, congress, kind and activity. EXPLAIN on the province (2.5
+million participations, 457,000 confirmed in a year), the whole province for a year: the COUNT 100–170 ms
+(1.0–1.6 s before the table's visibility map is set by a vacuum), the page's ids 0.5 ms, its rows 4–8 ms.
 """
 
 from __future__ import annotations
@@ -189,7 +192,12 @@ def activity_list(request):
     qs = participations(scope)
     if request.GET.get("format") == "xlsx":
         return _export(request, scope, title, qs)
-    page = Paginator(_rows(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Two steps: the page's ids from the index (newest first, stopping after 50), then those 50 rows and
+    # their joins, so the joins never change the plan of the ordered scan.
+    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    by_id = _rows(Participation.objects.filter(pk__in=ids)).in_bulk()
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return render(
         request,
         "performance/activity_list.html",
