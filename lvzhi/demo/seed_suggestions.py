@@ -67,6 +67,7 @@ def seed_suggestions(*, top, total: int, seed: int = 1, progress: bool = False) 
     from lvzhi.org.congress_settings import settings_for
     from lvzhi.org.models import Congress, Mandate, RoleAssignment, Session, Unit, User
     from lvzhi.org.roles import Role
+    from lvzhi.suggestions.figure_columns import keep_all
     from lvzhi.suggestions.models import (
         Assignment,
         Consultation,
@@ -259,6 +260,10 @@ def seed_suggestions(*, top, total: int, seed: int = 1, progress: bool = False) 
                 if bar is not None:
                     bar.update(flushed)
         reset_sequence(*t)
+        # The rows went in without the services: derive the figures' columns as they would have (with the
+        # planner's statistics first: it reads the new rows through correlated subqueries).
+        analyze(*t)
+        keep_all(Suggestion.objects.filter(congress__path__startswith=top.path))
     if bar is not None:
         bar.close()
     analyze(*t)

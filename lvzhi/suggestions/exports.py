@@ -15,35 +15,70 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lvzhi.core.audit import record_security_event
+from lvzhi.org.fields import SubjectField
 
 from .models import Assignment, Consultation, Evaluation, Reply, Signer, Suggestion, SurveyAnswer
 from .security_events import EXPORT
+from .workflow import State
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLE_ORDER = {Signer.Role.AUTHOR: 0, Signer.Role.COSIGNER: 1, Signer.Role.MERGED: 2}
+FIELD_LABELS = dict(SubjectField.choices)  # lazy labels: each reads in the language of the request
+STATE_LABELS = dict(State.choices)
 
 
-def with_details(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+# The suggestion's own columns a list page shows (summary_of); the export and the API read them all.
+PAGE_COLUMNS = ("id", "number", "series", "title", "field", "state", "congress_id")
+
+
+def _shown() -> list[Prefetch]:
+    """The related records summary_of reads: authors, active units, replies and their ratings — only the
+    columns shown (a province's page builds a few hundred objects, not a thousand), into lists (to_attr: a
+    related manager's .all() would build a queryset for every row)."""
     signers = (
         Signer.objects.filter(declined_at__isnull=True)
         .exclude(role=Signer.Role.COSIGNER, confirmed_at__isnull=True)
         .select_related("mandate__person")
+        .only("suggestion_id", "role", "mandate__person__name")
         .order_by("pk")
     )
-    assignments = Assignment.objects.filter(is_active=True).select_related("unit").order_by("role", "pk")
-    replies = Reply.objects.order_by("round").prefetch_related(
-        Prefetch("evaluations", queryset=Evaluation.objects.order_by("stage", "pk"))
+    assignments = (
+        Assignment.objects.filter(is_active=True)
+        .select_related("unit")
+        .only("suggestion_id", "unit__name", "role", "assigned_on", "reply_due", "extended_due")
+        .order_by("role", "pk")
     )
+    ratings = Evaluation.objects.only("reply_id", "stage", "rating", "mandate_id").order_by("stage", "pk")
+    replies = (
+        Reply.objects.only(
+            "suggestion_id", "round", "replied_at", "on_time", "result_code", "result_label", "is_solved",
+            "is_promise", "is_reference",
+        )
+        .order_by("round")
+        .prefetch_related(Prefetch("evaluations", queryset=ratings, to_attr="ratings"))
+    )  # fmt: skip
+    return [
+        Prefetch("signers", queryset=signers, to_attr="concerned"),
+        Prefetch("assignments", queryset=assignments, to_attr="active_assignments"),
+        Prefetch("replies", queryset=replies, to_attr="all_replies"),
+    ]
+
+
+def with_page_details(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """What a list page shows (summary_of): no text columns, no history."""
+    return qs.select_related(None).only(*PAGE_COLUMNS).prefetch_related(*_shown())
+
+
+def with_details(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Everything row_of reads: the page's records and the history the export and the API add."""
     # Every assignment (returned ones too) with its consultations: the assignment and face-to-face figures
     # count them, so the API shows them for anyone recomputing the figures.
     history = Assignment.objects.order_by("assigned_on", "pk").prefetch_related(
-        Prefetch("consultations", queryset=Consultation.objects.order_by("held_on", "pk"))
+        Prefetch("consultations", queryset=Consultation.objects.order_by("held_on", "pk"), to_attr="held")
     )
     return qs.prefetch_related(
-        Prefetch("signers", queryset=signers, to_attr="concerned"),
-        Prefetch("assignments", queryset=assignments, to_attr="active_assignments"),
+        *_shown(),
         Prefetch("assignments", queryset=history, to_attr="every_assignment"),
-        Prefetch("replies", queryset=replies, to_attr="all_replies"),
         Prefetch(
             "survey_answers", queryset=SurveyAnswer.objects.order_by("surveyed_on", "pk"), to_attr="surveyed"
         ),
@@ -54,14 +89,14 @@ def number_of(s: Suggestion) -> str:
     return _("No. %(number)s") % {"number": s.number} if s.number else ""
 
 
-def row_of(s: Suggestion) -> dict:
-    """One suggestion as plain values (the list page, the export and the API read these)."""
+def summary_of(s: Suggestion) -> dict:
+    """What a list page shows of one suggestion (read from with_page_details or with_details)."""
     signers = sorted(s.concerned, key=lambda x: (ROLE_ORDER.get(x.role, 9), x.pk))
     lead = next((a for a in s.active_assignments if a.role == Assignment.Role.LEAD), None)
     latest = s.all_replies[-1] if s.all_replies else None
     evaluations = []
     for reply in s.all_replies:
-        for e in reply.evaluations.all():
+        for e in reply.ratings:
             evaluations.append(
                 {"round": reply.round, "stage": e.stage, "rating": e.rating, "mandate_id": e.mandate_id}
             )
@@ -72,9 +107,26 @@ def row_of(s: Suggestion) -> dict:
         "title": s.title,
         "authors": [x.mandate.person.name for x in signers],
         "field": s.field,
-        "field_label": s.get_field_display(),
+        # A dict of the choices, not get_field_display(): Django rebuilds the flat choices on every call.
+        "field_label": FIELD_LABELS.get(s.field, s.field),
         "state": s.state,
-        "state_label": s.get_state_display(),
+        "state_label": STATE_LABELS.get(s.state, s.state),
+        "units": [
+            {"id": a.unit_id, "name": a.unit.name, "role": a.role, "assigned_on": a.assigned_on}
+            for a in s.active_assignments
+        ],
+        "reply_due": lead.due if lead else None,
+        "replied_on": timezone.localdate(latest.replied_at) if latest else None,
+        "result_class": latest.result_code if latest else "",
+        "result_label": latest.result_label if latest else "",
+        "evaluations": evaluations,
+    }
+
+
+def row_of(s: Suggestion) -> dict:
+    """One suggestion as plain values (the export and the API read these; read from with_details)."""
+    return {
+        **summary_of(s),
         "submitted_at": s.submitted_at,
         "accepted_at": s.accepted_at,
         "closed_at": s.closed_at,
@@ -103,20 +155,11 @@ def row_of(s: Suggestion) -> dict:
                 "face_to_face": c.is_face_to_face,
             }
             for a in s.every_assignment
-            for c in a.consultations.all()
+            for c in a.held
         ],
         "survey_answers": [
             {"mandate_id": x.mandate_id, "rating": x.rating, "surveyed_on": x.surveyed_on} for x in s.surveyed
         ],
-        "units": [
-            {"id": a.unit_id, "name": a.unit.name, "role": a.role, "assigned_on": a.assigned_on}
-            for a in s.active_assignments
-        ],
-        "reply_due": lead.due if lead else None,
-        "replied_on": timezone.localdate(latest.replied_at) if latest else None,
-        "result_class": latest.result_code if latest else "",
-        "result_label": latest.result_label if latest else "",
-        "evaluations": evaluations,
     }
 
 

@@ -70,6 +70,22 @@ class Suggestion(models.Model):
     is_media_tracked = models.BooleanField(_("media tracking"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived from the suggestion's assignments, replies, consultations and evaluations by
+    # figure_columns.keep() (never set by hand), so the figures and their lists are plain filters.
+    lead_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    first_reply_on_time = models.BooleanField(null=True, editable=False)  # None: no first reply yet
+    latest_reply_solved = models.BooleanField(default=False, editable=False)
+    met_face_to_face = models.BooleanField(default=False, editable=False)
+    first_rating = models.CharField(max_length=16, blank=True, default="", editable=False)
+
+    class FirstRating(models.TextChoices):
+        """How the deputies rated the first reply: not yet, nobody dissatisfied, someone dissatisfied."""
+
+        NOT_RATED = ""
+        NOT_DISSATISFIED = "ok"
+        DISSATISFIED = "dissatisfied"
 
     class Meta:
         verbose_name = _("suggestion")
@@ -82,7 +98,29 @@ class Suggestion(models.Model):
                 name="suggestion_number_once_per_series",
             )
         ]
-        indexes = [models.Index(fields=["congress", "state"]), models.Index(fields=["session", "state"])]
+        indexes = [
+            models.Index(fields=["congress", "state"]),
+            models.Index(fields=["session", "state"]),
+            # The figures and their lists (a period's suggestions of a region) read this index alone on
+            # PostgreSQL: every column they filter and sort on is in it (other databases: without it).
+            models.Index(
+                fields=["received_on", "congress"],
+                include=[
+                    "state",
+                    "submitted_at",
+                    "accepted_at",
+                    "merged_into",
+                    "series",
+                    "number",
+                    "lead_unit",
+                    "first_reply_on_time",
+                    "latest_reply_solved",
+                    "met_face_to_face",
+                    "first_rating",
+                ],
+                name="suggestion_figures",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,12 +1,14 @@
-"""The figures of the suggestions loop, computed from the records (never stored by hand).
+"""The figures of the suggestions loop, computed from the records (never typed in by hand).
 
 Every figure is a pair of filters over the suggestions in scope: its denominator, and its numerator (a subset
 of the denominator). The page, the list behind each number, the Excel export and the API all use the same
 pair, so a number always equals the length of its list, and figures of several congresses add up: the
 numerators and denominators are summed, never the rates.
 
-Everything is aggregated in a few queries (conditional counts over Exists subqueries), without a loop over
-the suggestions, so a congress with thousands of them is fast.
+Everything is aggregated in a few queries (conditional counts), without a loop over the suggestions. The
+figures the dashboards show read the suggestion's own figure columns (figure_columns.py: derived from its
+assignments, replies, consultations and evaluations by the services), so a province's counts and lists are
+plain filters on one table; the others read their records through Exists subqueries.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from lvzhi.core.figures import Value
 from lvzhi.org.models import Congress, Unit
 
-from .models import Assignment, Consultation, Evaluation, Reply, Suggestion, SurveyAnswer
+from .models import Assignment, Evaluation, Reply, Suggestion, SurveyAnswer
 from .selectors import HANDLING_STATES, reply_overdue
 from .workflow import State
 
@@ -71,21 +73,6 @@ class FigureScope:
         return out
 
 
-def _lead(**kw) -> Exists:
-    return Exists(
-        Assignment.objects.filter(suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True, **kw)
-    )
-
-
-def _lead_unit() -> Subquery:
-    """The suggestion's active lead unit (主办), for grouping by unit."""
-    return Subquery(
-        Assignment.objects.filter(
-            suggestion=OuterRef("pk"), role=Assignment.Role.LEAD, is_active=True
-        ).values("unit_id")[:1]
-    )
-
-
 def scoped(qs: QuerySet[Suggestion], scope: FigureScope) -> QuerySet[Suggestion]:
     """Narrow an already visible list (suggestion_list_visible_to) to the scope; drafts never count."""
     qs = qs.exclude(state=State.DRAFT).filter(submitted_at__isnull=False)
@@ -100,7 +87,7 @@ def scoped(qs: QuerySet[Suggestion], scope: FigureScope) -> QuerySet[Suggestion]
     if scope.year:
         qs = qs.filter(received_on__year=scope.year)
     if scope.unit_id:
-        qs = qs.filter(_lead(unit_id=scope.unit_id))
+        qs = qs.filter(lead_unit_id=scope.unit_id)
     if scope.committee_id:
         qs = qs.filter(committee_id=scope.committee_id)
     if scope.field:
@@ -191,12 +178,17 @@ def _accepted(day) -> Q:
     return Q(accepted_at__isnull=False)
 
 
+# The figures' columns (figure_columns.py) stand for the assignments, replies, consultations and
+# evaluations they are derived from.
 def _replied(day) -> Q:
-    return Q(Exists(Reply.objects.filter(suggestion=OuterRef("pk"), round=1)))
+    return Q(first_reply_on_time__isnull=False)
 
 
 def _assigned(day) -> Q:
-    return Q(_lead())
+    return Q(lead_unit__isnull=False)
+
+
+FIRST = Suggestion.FirstRating
 
 
 FIGURES: list[Figure] = [
@@ -236,7 +228,7 @@ FIGURES: list[Figure] = [
             "suggestions with a first reply."
         ),
         _replied,
-        lambda day: Q(Exists(Reply.objects.filter(suggestion=OuterRef("pk"), round=1, on_time=True))),
+        lambda day: Q(first_reply_on_time=True),
     ),
     Figure(
         "closed",
@@ -260,7 +252,7 @@ FIGURES: list[Figure] = [
         _("Solution rate"),
         _("Suggestions whose latest reply is of a class counted as solved, over those replied."),
         _replied,
-        lambda day: Q(_latest_reply(is_solved=True)),
+        lambda day: Q(latest_reply_solved=True),
     ),
     Figure(
         "face_to_face",
@@ -270,13 +262,7 @@ FIGURES: list[Figure] = [
             "assigned to a lead unit."
         ),
         _assigned,
-        lambda day: Q(
-            Exists(
-                Consultation.objects.filter(assignment__suggestion=OuterRef("pk")).exclude(
-                    method=Consultation.Method.PHONE
-                )
-            )
-        ),
+        lambda day: Q(met_face_to_face=True),
     ),
     Figure(
         "satisfied_first",
@@ -285,9 +271,9 @@ FIGURES: list[Figure] = [
             "Suggestions whose first reply no deputy rated dissatisfied (every rating satisfied or basically "
             "satisfied), over suggestions whose first reply was rated. Not evaluated is not satisfied."
         ),
-        lambda day: Q(_evals(first=True)),
-        lambda day: ~Q(_evals(first=True, rating=BAD)),
-        miss=lambda day: Q(_evals(first=True, rating=BAD)),
+        lambda day: ~Q(first_rating=FIRST.NOT_RATED),
+        lambda day: Q(first_rating=FIRST.NOT_DISSATISFIED),
+        miss=lambda day: Q(first_rating=FIRST.DISSATISFIED),
     ),
     Figure(
         "satisfied_final",
@@ -409,12 +395,7 @@ def compute(qs: QuerySet[Suggestion], *, day: dt.date, congress: Congress | None
     ]
 
     # The units ranked: the same figures grouped by the active lead unit (one grouped query).
-    grouped = (
-        qs.annotate(lead_unit=_lead_unit())
-        .exclude(lead_unit=None)
-        .values("lead_unit")
-        .annotate(**_counts(day, UNIT_FIGURES))
-    )
+    grouped = qs.exclude(lead_unit=None).values("lead_unit").annotate(**_counts(day, UNIT_FIGURES))
     rows = list(grouped)
     names = dict(Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name"))
     units = [
@@ -492,7 +473,7 @@ def monthly_by_unit(*, path: str = "", since=None, until=None, day: dt.date):
     ranking figures, one grouped query."""
     rows = (
         _received(path, since, until)
-        .annotate(month=TruncMonth("received_on"), lead_unit=_lead_unit())
+        .annotate(month=TruncMonth("received_on"))
         .exclude(lead_unit=None)
         .values("congress_id", "month", "lead_unit")
         .annotate(**_counts(day, UNIT_FIGURES))

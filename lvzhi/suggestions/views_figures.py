@@ -11,7 +11,6 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -21,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lvzhi.core.paging import page_by_ids
 from lvzhi.core.params import parse_date, parse_id, parse_year
 from lvzhi.org.fields import SubjectField
 from lvzhi.org.models import Committee, Congress, Session, Unit
@@ -28,6 +28,7 @@ from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 
 from . import exports, stats
+from .models import Suggestion
 from .selectors import suggestion_list_visible_to
 
 PAGE_SIZE = 50
@@ -172,16 +173,20 @@ def _figure_rows(request):
     title = " · ".join([*names, label, part_label])
     if scope.since or scope.until:
         title += f" · {scope.since or ''} – {scope.until or ''}"
-    qs = exports.with_details(qs.order_by("congress__path", "series", "number", "pk"))
-    return scope, key, part, title, qs
+    return scope, key, part, title, qs.order_by("congress__path", "series", "number", "pk")
 
 
 @login_required
 def figure_list(request):
     """The suggestions behind one number of the figures page."""
     scope, key, part, title, qs = _figure_rows(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [exports.row_of(s) for s in page]
+    page = page_by_ids(
+        qs,
+        request.GET.get("page"),
+        PAGE_SIZE,
+        lambda ids: exports.with_page_details(Suggestion.objects.filter(pk__in=ids)),
+    )
+    rows = [exports.summary_of(s) for s in page]
     for r in rows:
         r["units_text"] = exports.units_text(r["units"])
         r["evaluations_text"] = exports.evaluations_text(r["evaluations"])
@@ -205,7 +210,7 @@ def figure_list(request):
 def figure_export(request):
     """The list behind a number as an Excel file (no mobile numbers); the export is recorded."""
     scope, key, part, title, qs = _figure_rows(request)
-    rows = [exports.row_of(s) for s in qs]
+    rows = [exports.row_of(s) for s in exports.with_details(qs)]
     data = exports.export_rows(
         actor=request.user,
         rows=rows,

@@ -13,7 +13,8 @@ from lvzhi.dashboards import figures as F
 from lvzhi.dashboards.tasks import refresh_dashboards
 from lvzhi.demo.city import DEMO_CITY_CONGRESS
 from lvzhi.org.models import Congress, Mandate
-from lvzhi.suggestions.models import Evaluation
+from lvzhi.suggestions import figure_columns
+from lvzhi.suggestions.models import Evaluation, Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,12 @@ def test_a_region_is_its_own_level_plus_its_children_for_every_count_numerator_a
         assert pairs(months) == {k: pairs(head)[k] for k in F.FLOW_KEYS}
     head = F.headline(city, THIS_YEAR)
     assert head["deputies"].numerator > 0 and head["satisfied_first"].denominator > 0
+
+
+def test_the_demos_suggestions_carry_the_figure_columns_their_records_say(city):
+    # The demo runs every suggestion through the services: each writer kept the columns the figures read.
+    assert figure_columns.out_of_date() == []
+    assert Suggestion.objects.filter(first_rating=Suggestion.FirstRating.DISSATISFIED).exists()
 
 
 @pytest.mark.parametrize("period", [THIS_YEAR, OTHER, LAST_YEAR], ids=["this-year", "other", "last-year"])
@@ -150,6 +157,7 @@ def test_a_change_shows_once_the_summary_is_refreshed(city):
         .first()
     )
     Evaluation.objects.filter(pk=rating.pk).update(rating=Evaluation.Rating.DISSATISFIED)
+    figure_columns.keep(rating.reply.suggestion)  # as the rating service does in its transaction
 
     assert F.headline(city, THIS_YEAR)["satisfied_first"] == before  # the summary is as it was
     assert F.live.headline(city, THIS_YEAR)["satisfied_first"].numerator == before.numerator - 1

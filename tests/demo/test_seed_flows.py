@@ -16,6 +16,7 @@ from lvzhi.opinions import stats as opinion_stats
 from lvzhi.opinions.models import CitizenRating, ContactCode, Opinion, OpinionReply
 from lvzhi.opinions.tokens import follow_key, key_hash, next_number
 from lvzhi.org.models import Congress, Mandate, RoleAssignment
+from lvzhi.suggestions import figure_columns
 from lvzhi.suggestions import stats as suggestion_stats
 from lvzhi.suggestions.models import (
     Assignment,
@@ -120,6 +121,8 @@ def test_suggestions_run_their_loop_and_their_figures_are_consistent(seeded):
     )
     f = {v.key: v for v in figures.figures}
     assert f["submitted"].numerator == 300
+    # written in bulk, without the services: the figures' columns were derived as the services would
+    assert figure_columns.out_of_date(sugg) == []
     for key in ("replied_on_time", "solved", "face_to_face", "satisfied_first", "closed", "assigned_on_time"):
         assert 0 < f[key].numerator < f[key].denominator, key
     assert f["satisfied_first"].denominator <= f["solved"].denominator  # rated ≤ replied

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from lvzhi.core.models import Event
 from lvzhi.org.models import Congress, User
-from lvzhi.suggestions import stats
+from lvzhi.suggestions import figure_columns, stats
 from lvzhi.suggestions.models import Assignment, Consultation, Suggestion, SurveyAnswer
 from lvzhi.suggestions.selectors import suggestion_list_visible_to
 from lvzhi.suggestions.services import drafting, handling, replies, review
@@ -147,6 +147,36 @@ def test_each_number_lists_exactly_the_suggestions_it_counts(w):
             assert stats.figure_list(qs, key=v.key, part=part, day=DAY).count() == expected, (v.key, part)
     titles = set(stats.figure_list(qs, key="overdue", part="num", day=DAY).values_list("title", flat=True))
     assert "关于图表测试三的建议" in titles and "关于图表测试四的建议" not in titles
+
+
+def columns(s) -> tuple:
+    s.refresh_from_db()
+    return (s.lead_unit_id, s.first_reply_on_time, s.latest_reply_solved, s.met_face_to_face, s.first_rating)
+
+
+def test_the_stored_figure_columns_follow_every_step_of_the_loop(w):
+    s = assigned(w, "关于图表列跟随的建议")
+    assert columns(s) == (w.unit.pk, None, False, False, "")
+    handling.consultation_record(
+        actor=w.handler, assignment=lead(s), held_on=DAY, method="phone", participants="代表"
+    )
+    assert columns(s)[3] is False  # a phone call is not face to face
+    handling.consultation_record(
+        actor=w.handler, assignment=lead(s), held_on=DAY, method="visit", participants="局长、代表"
+    )
+    assert columns(s)[3] is True
+    reply(w, s, "C")
+    assert columns(s) == (w.unit.pk, True, False, True, "")
+    rate(w, s, "dissatisfied")
+    assert columns(s)[4] == Suggestion.FirstRating.DISSATISFIED
+    reply(w, s, "A")  # the second round solves it; the first reply's rating and timeliness stay
+    rate(w, s, "satisfied")
+    assert columns(s) == (w.unit.pk, True, True, True, Suggestion.FirstRating.DISSATISFIED)
+
+    returned = assigned(w, "关于退办后无主办单位的建议")
+    handling.assignment_return(actor=w.handler, assignment=lead(returned), reason="不属于我局职责")
+    assert columns(returned)[0] is None  # waiting for a new lead unit
+    assert figure_columns.out_of_date() == []
 
 
 def test_the_figures_page_shows_the_figures_with_their_definitions_and_links(w, client):

@@ -10,7 +10,7 @@ from lvzhi.core.audit import record_event
 from lvzhi.core.errors import ServiceError
 from lvzhi.org.congress_settings import settings_for
 
-from .. import events
+from .. import events, figure_columns
 from ..models import Suggestion
 from ..workflow import State, Step, target_state
 
@@ -46,11 +46,13 @@ def move(
     payload: dict | None = None,
     fields: tuple[str, ...] = (),
 ) -> Suggestion:
-    """Apply one step: check the table, set the state, save the named fields, record the event."""
+    """Apply one step: check the table, set the state, save the named fields, derive the figures' columns,
+    record the event."""
     to = require_step(suggestion, step, role)
     before = suggestion.state
     suggestion.state = to
     suggestion.save(update_fields=["state", "updated_at", *fields])
+    figure_columns.keep(suggestion)  # a step may have changed its lead unit or replies
     record_event(
         actor=actor,
         kind=events.STEP.format(step=step),

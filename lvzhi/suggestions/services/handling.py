@@ -15,6 +15,7 @@ from lvzhi.core.errors import ServiceError
 from lvzhi.org.models import Unit
 from lvzhi.org.roles import Role
 
+from .. import figure_columns
 from ..models import Assignment, Consultation, CoOpinion, Progress, Suggestion
 from ..permissions import can_run_office, handles
 from ..workflow import Step
@@ -277,6 +278,7 @@ def consultation_record(
         deputy_view=(deputy_view or "").strip(),
         recorded_by=actor,
     )
+    figure_columns.keep(suggestion)  # the face-to-face rate
     record_event(
         actor=actor,
         kind="suggestion.consult",

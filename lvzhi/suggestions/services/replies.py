@@ -24,6 +24,7 @@ from lvzhi.org.models import Mandate
 from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 
+from .. import figure_columns
 from ..attachments import attachment_add, check_file
 from ..models import Assignment, Attachment, Evaluation, Reply, Suggestion
 from ..permissions import can_run_office, handles
@@ -195,6 +196,7 @@ def evaluation_submit(
             )
     except IntegrityError:
         raise ServiceError("already_evaluated", _("You have already evaluated this."), status=409) from None
+    figure_columns.keep(suggestion)  # the first-time satisfaction
     record_event(
         actor=actor,
         kind="suggestion.evaluate",
