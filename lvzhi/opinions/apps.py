@@ -9,4 +9,6 @@ class OpinionsConfig(AppConfig):
 
     def ready(self):
         # Huey's worker imports only `tasks` modules; the retention job lives in its own module.
-        from . import retention  # noqa: F401
+        from . import list_counts, retention  # noqa: F401
+
+        list_counts.connect()  # a change of an opinion forgets the lists' cached counts

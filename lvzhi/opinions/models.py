@@ -257,6 +257,9 @@ class Opinion(models.Model):
             models.Index(fields=["congress", "state"]),
             # The figures' counts over a period read this index alone (no visit to the rows).
             models.Index(fields=["created_at", "congress", "state", "solved_at"], name="opinion_figures"),
+            # A county's or a township's list by received time reads its congresses' opinions of the period
+            # only, not the whole province's newest until 50 of theirs come up.
+            models.Index(fields=["congress", "created_at"], name="opinion_congress_received"),
         ]
 
     def __str__(self) -> str:

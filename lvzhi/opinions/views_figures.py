@@ -22,7 +22,7 @@ from lvzhi.core.params import clean_query, parse_date, parse_id, parse_year
 from lvzhi.org.models import Congress
 from lvzhi.org.scope import scope_for
 
-from . import exports, stats
+from . import exports, list_counts, stats
 from .models import Opinion
 
 PAGE_SIZE = 50
@@ -159,17 +159,19 @@ def _figure_rows(request):
     else:
         part_label = _("counted")
     title = " · ".join([scope.congress.name, str(figure.label), part_label, *_filter_words(request, scope)])
-    qs = exports.with_details(qs.order_by("-created_at", "-pk"))
-    return scope, key, part, title, qs
+    return scope, key, part, title, qs.order_by("-created_at", "-pk")
 
 
 @login_required
 def figure_list(request):
     """The opinions behind one number of the figures page (no names, no phones)."""
     scope, key, part, title, qs = _figure_rows(request)
-    # The COUNT reads the figures index alone and the page stops after 50 rows by received time (a
-    # COUNT(*) OVER () in the page query would join every row of a province).
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page reads only the values it shows and stops after 50 rows by received time. The COUNT reads every
+    # opinion of the list (a province's: 100,000): it is counted once until an opinion changes (list_counts).
+    paginator = Paginator(qs.values(*exports.PAGE_VALUES), PAGE_SIZE)
+    paginator.count = list_counts.count(qs)
+    page = paginator.get_page(request.GET.get("page"))
+    names = exports.labels()
     params = {**scope.params(), "figure": key, "part": part}
     return render(
         request,
@@ -177,7 +179,7 @@ def figure_list(request):
         {
             "title": title,
             "page": page,
-            "rows": [exports.row_of(o) for o in page],
+            "rows": [exports.summary_of(v, names) for v in page],
             "export_url": reverse("opinion_figures:export") + "?" + urlencode(params),
             "back_url": reverse("opinion_figures:index") + "?" + urlencode(scope.params()),
         },
@@ -191,7 +193,7 @@ def figure_export(request):
     scope, key, part, title, qs = _figure_rows(request)
     data = exports.export_opinions(
         actor=request.user,
-        opinions=list(qs),
+        opinions=list(exports.with_details(qs)),
         title=title,
         what={
             "what": "opinions",

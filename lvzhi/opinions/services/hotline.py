@@ -28,7 +28,7 @@ from lvzhi.org.congress_settings import setting_for
 from lvzhi.org.models import Congress
 from lvzhi.org.scope import scope_for
 
-from .. import events, hotline
+from .. import events, hotline, list_counts
 from ..hotline import HotlineReport, TicketRow
 from ..models import Opinion, OpinionCounter, OpinionReply
 from ..tokens import follow_key, key_hash, new_salt
@@ -162,6 +162,7 @@ def hotline_import(
     try:
         with transaction.atomic():
             Opinion.objects.bulk_create(opinions, batch_size=500)
+            list_counts.bump()  # bulk_create sends no post_save
     except IntegrityError:
         raise _conflict() from None
     for opinion in opinions:
