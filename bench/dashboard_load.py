@@ -143,17 +143,25 @@ def sample_paths(url: str, limit: int) -> dict:
         figure_keys = [getattr(f, "key", None) or f["key"] for f in figures.HEADLINE]
     except Exception as exc:  # the figures module may not be there yet
         print(f"bench: no dashboards figures ({exc}); only the index is measured", flush=True)
-    lists = []
+    lists, lists_by_level = [], {}
+    level_of = {pk: level for level, ids in levels.items() for pk in ids}
     try:
         from lvzhi.dashboards import figures as f
 
         rows = {c.pk: c for c in Congress.objects.filter(pk__in=regions)}
         for i, region in enumerate(regions):
             period = f.Period.parse(periods[i % len(periods)])
-            for key, part in (("satisfied_first", "miss"), ("opinions_solved", "num"), ("closed", "den")):
+            level_lists = lists_by_level.setdefault(level_of[region], [])
+            for key, part in (
+                ("satisfied_first", "miss"),
+                ("opinions_solved", "num"),
+                ("closed", "den"),
+                ("activities", "num"),
+            ):
                 url = f.list_url(key, part, rows[region], period)
                 if url:
                     lists.append(url)
+                    level_lists.append(url)
     except Exception as exc:  # no figures module (yet)
         print(f"bench: no record lists ({exc})", flush=True)
     mandates = list(
@@ -175,6 +183,7 @@ def sample_paths(url: str, limit: int) -> dict:
         "figures": figure_keys,
         "public": public,
         "lists": lists,
+        "lists_by_level": lists_by_level,
     }
 
 
@@ -358,6 +367,8 @@ def measure(
             )
         if sample["lists"]:
             views.append(("record lists behind the numbers (last drill-down step)", sample["lists"]))
+            for level, paths in sample.get("lists_by_level", {}).items():
+                views.append((f"record lists, {level} only", paths))
         for name, paths in views:
             if only and only not in name:
                 continue

@@ -13,11 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
+from lvzhi.core.list_cache import list_page
 from lvzhi.core.params import clean_query, parse_date, parse_id, parse_year
 from lvzhi.org.models import Congress
 from lvzhi.org.scope import scope_for
@@ -164,26 +166,26 @@ def _figure_rows(request):
 
 @login_required
 def figure_list(request):
-    """The opinions behind one number of the figures page (no names, no phones)."""
-    scope, key, part, title, qs = _figure_rows(request)
-    # The page reads only the values it shows and stops after 50 rows by received time. The COUNT reads every
-    # opinion of the list (a province's: 100,000): it is counted once until an opinion changes (list_counts).
-    paginator = Paginator(qs.values(*exports.PAGE_VALUES), PAGE_SIZE)
-    paginator.count = list_counts.count(qs)
-    page = paginator.get_page(request.GET.get("page"))
-    names = exports.labels()
-    params = {**scope.params(), "figure": key, "part": part}
-    return render(
-        request,
-        "opinions/figures/list.html",
-        {
+    """The opinions behind one number of the figures page (no names, no phones): rendered once for what the
+    reader may read and this query, until an opinion changes (list_counts.LISTS)."""
+
+    def build() -> dict:
+        scope, key, part, title, qs = _figure_rows(request)
+        # The page reads only the values it shows and stops after 50 rows by received time.
+        page = Paginator(qs.values(*exports.PAGE_VALUES), PAGE_SIZE).get_page(request.GET.get("page"))
+        names = exports.labels()
+        params = {**scope.params(), "figure": key, "part": part}
+        context = {
             "title": title,
             "page": page,
             "rows": [exports.summary_of(v, names) for v in page],
             "export_url": reverse("opinion_figures:export") + "?" + urlencode(params),
             "back_url": reverse("opinion_figures:index") + "?" + urlencode(scope.params()),
-        },
-    )
+        }
+        html = render_to_string("opinions/figures/list_body.html", context, request=request)
+        return {"title": title, "count": page.paginator.count, "html": html}
+
+    return list_page(request, list_counts.LISTS, build)
 
 
 @login_required

@@ -40,6 +40,15 @@ class Scope:
             q |= Q(**{f"{prefix}__path__startswith": path})
         return q
 
+    def reading_key(self) -> str:
+        """What the user may read, without who they are: two users with the same key see the same records
+        (a key for results cached per scope, e.g. lvzhi.core.list_cache)."""
+        parts = []
+        for name, value in sorted(self.__dict__.items()):
+            if name != "user_id":
+                parts.append(f"{name}={sorted(value) if isinstance(value, frozenset) else value}")
+        return ";".join(parts)
+
     def can_act_in(self, congress_id: int | None) -> bool:
         return self.is_admin or (congress_id is not None and congress_id in self.act_congress_ids)
 

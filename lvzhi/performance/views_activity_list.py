@@ -23,10 +23,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
@@ -35,12 +34,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from lvzhi.core.audit import record_security_event
+from lvzhi.core.list_cache import list_page
+from lvzhi.core.paging import page_by_ids
 from lvzhi.core.params import parse_id
 from lvzhi.org.models import Congress
 from lvzhi.org.scope import scope_for
 from lvzhi.stations.models import Station
 from lvzhi.suggestions.security_events import EXPORT
 
+from .activity_lists import LISTS
 from .exports import XLSX
 from .models import ActivityKind, Participation
 from .permissions import is_staffish
@@ -186,22 +188,24 @@ def _back_url(scope: ActivityScope) -> str:
 @login_required
 @require_GET
 def activity_list(request):
-    """The confirmed participations behind the dashboards' "Activities (人次)"."""
-    scope, notices = scope_from(request)
-    title = " · ".join(scope.words())
-    qs = participations(scope)
+    """The confirmed participations behind the dashboards' "Activities (人次)": the page's body built once for
+    what the reader may read and this query, until a participation changes (activity_lists.LISTS)."""
     if request.GET.get("format") == "xlsx":
-        return _export(request, scope, title, qs)
-    # Two steps: the page's ids from the index (newest first, stopping after 50), then those 50 rows and
-    # their joins, so the joins never change the plan of the ordered scan.
-    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    by_id = _rows(Participation.objects.filter(pk__in=ids)).in_bulk()
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
-    return render(
-        request,
-        "performance/activity_list.html",
-        {
+        scope, _notices = scope_from(request)
+        return _export(request, scope, " · ".join(scope.words()), participations(scope))
+
+    def build() -> dict:
+        scope, notices = scope_from(request)
+        title = " · ".join(scope.words())
+        # Two steps: the page's ids from the index (newest first, stopping after 50), then those 50 rows and
+        # their joins, so the joins never change the plan of the ordered scan.
+        page = page_by_ids(
+            participations(scope),
+            request.GET.get("page"),
+            PAGE_SIZE,
+            lambda ids: _rows(Participation.objects.filter(pk__in=ids)),
+        )
+        context = {
             "title": title,
             "scope": scope,
             "page": page,
@@ -210,8 +214,11 @@ def activity_list(request):
             "export_url": reverse("performance:activity_list") + "?" + urlencode(scope.params(format="xlsx")),
             "export_limit": EXPORT_LIMIT,
             "over_limit": page.paginator.count > EXPORT_LIMIT,
-        },
-    )
+        }
+        html = render_to_string("performance/activity_list_body.html", context, request=request)
+        return {"title": title, "count": page.paginator.count, "html": html}
+
+    return list_page(request, LISTS, build)
 
 
 def _export(request, scope: ActivityScope, title: str, qs) -> HttpResponse:

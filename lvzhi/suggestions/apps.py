@@ -6,3 +6,8 @@ class SuggestionsConfig(AppConfig):
     name = "lvzhi.suggestions"
     label = "suggestions"
     verbose_name = _("Motions and suggestions")
+
+    def ready(self):
+        from .figure_lists import LISTS
+
+        LISTS.connect()  # a change of a suggestion (or what its rows show) forgets the lists' rendered pages

@@ -14,12 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lvzhi.core.list_cache import list_page
 from lvzhi.core.paging import page_by_ids
 from lvzhi.core.params import parse_date, parse_id, parse_year
 from lvzhi.org.fields import SubjectField
@@ -28,6 +30,7 @@ from lvzhi.org.roles import Role
 from lvzhi.org.scope import scope_for
 
 from . import exports, stats
+from .figure_lists import LISTS
 from .models import Suggestion
 from .selectors import suggestion_list_visible_to
 
@@ -178,32 +181,34 @@ def _figure_rows(request):
 
 @login_required
 def figure_list(request):
-    """The suggestions behind one number of the figures page."""
-    scope, key, part, title, qs = _figure_rows(request)
-    page = page_by_ids(
-        qs,
-        request.GET.get("page"),
-        PAGE_SIZE,
-        lambda ids: exports.with_page_details(Suggestion.objects.filter(pk__in=ids)),
-    )
-    rows = [exports.summary_of(s) for s in page]
-    for r in rows:
-        r["units_text"] = exports.units_text(r["units"])
-        r["evaluations_text"] = exports.evaluations_text(r["evaluations"])
-    params = {k: v for k, v in request.GET.items() if k != "page"}
-    params.setdefault("figure", key)
-    params["part"] = part
-    return render(
-        request,
-        "suggestions/figures/list.html",
-        {
-            "title": title,
-            "page": page,
-            "rows": rows,
-            "export_url": reverse("suggestions:figure_export") + "?" + urlencode(params),
-            "back_url": reverse("suggestions:figures") + "?" + urlencode(scope.params()),
-        },
-    )
+    """The suggestions behind one number of the figures page: rendered once for what the reader may read and
+    this query, until a suggestion changes (figure_lists.LISTS); a hit reads no suggestion."""
+
+    def build() -> dict:
+        scope, key, part, title, qs = _figure_rows(request)
+        page = page_by_ids(
+            qs,
+            request.GET.get("page"),
+            PAGE_SIZE,
+            lambda ids: exports.with_page_details(Suggestion.objects.filter(pk__in=ids)),
+        )
+        rows = [exports.summary_of(s) for s in page]
+        for r in rows:
+            r["units_text"] = exports.units_text(r["units"])
+            r["evaluations_text"] = exports.evaluations_text(r["evaluations"])
+        params = {k: v for k, v in request.GET.items() if k != "page"}
+        params.setdefault("figure", key)
+        params["part"] = part
+        export_url = reverse("suggestions:figure_export") + "?" + urlencode(params)
+        back_url = reverse("suggestions:figures") + "?" + urlencode(scope.params())
+        html = render_to_string(
+            "suggestions/figures/partials/list_body.html",
+            {"title": title, "page": page, "rows": rows, "export_url": export_url, "back_url": back_url},
+            request=request,
+        )
+        return {"title": title, "count": page.paginator.count, "html": html}
+
+    return list_page(request, LISTS, build)
 
 
 @login_required

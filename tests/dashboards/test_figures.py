@@ -177,6 +177,9 @@ def test_the_command_rebuilds_the_summary(city, capsys):
 def listed(client, url) -> int:
     response = client.get(url)
     assert response.status_code == 200, url
+    # The suggestions' list renders its table once (a cached body): its context holds the count alone.
+    if "count" in response.context:
+        return response.context["count"]
     return response.context["page"].paginator.count
 
 

@@ -192,6 +192,28 @@ def test_the_figures_page_shows_the_figures_with_their_definitions_and_links(w, 
     assert "关于图表测试三的建议" in listed and "关于图表测试一的建议" not in listed
 
 
+def test_a_list_is_rendered_once_until_a_suggestion_changes(w, client, django_capture_on_commit_callbacks):
+    small_world(w)
+    client.force_login(w.staff)
+    url = reverse("suggestions:figure_list")
+    dissatisfied = {"congress": w.city.pk, "figure": "satisfied_first", "part": "miss"}
+    connection.run_on_commit = []  # what a commit does in production: the world's changes are everyone's
+    before = client.get(url, dissatisfied).context["count"]
+    assert before >= 1
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, dissatisfied)
+    assert again.context["count"] == before and "关于图表测试二的建议" in again.content.decode()
+    assert not any('"suggestions_suggestion"' in q["sql"] for q in queries)  # read from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):  # the steps' transaction commits
+        s = assigned(w, "关于列表缓存的建议")
+        reply(w, s, "C")
+        rate(w, s, "dissatisfied")
+    connection.run_on_commit = []
+    changed = client.get(url, dissatisfied)
+    assert changed.context["count"] == before + 1 and "关于列表缓存的建议" in changed.content.decode()
+
+
 def test_the_figures_page_takes_a_fixed_number_of_queries(w, client):
     client.force_login(w.staff)
     client.get(reverse("suggestions:figures"))  # warm the caches (settings, sessions)

@@ -22,6 +22,7 @@ from lvzhi.org.permissions import can_manage_congress
 from lvzhi.portal import cache as portal_cache
 
 from .. import events, kinds
+from ..activity_lists import LISTS as activity_lists
 from ..models import Activity, ElectorReport, Participation, PublicArchive
 from .common import check_date, clean_text, refuse
 from .sources import activity_record_from_source, source_key
@@ -142,6 +143,7 @@ def elector_report_record(
             )
             Participation.objects.filter(source_type=source_type, source_id=source_id).update(date=held_on)
             portal_cache.bump()  # update() sends no post_save
+            activity_lists.bump()
         kind = events.ELECTOR_REPORT_CHANGED
         before = {k: str(before[k]) for k in changed}
     record_event(

@@ -19,6 +19,7 @@ from lvzhi.org.models import Mandate
 from lvzhi.portal import cache as portal_cache
 
 from .. import events
+from ..activity_lists import LISTS as activity_lists
 from ..models import Activity, ActivityKind, Participation
 from .common import kind_by_code
 
@@ -135,6 +136,7 @@ def activity_describe_from_source(*, source: models.Model, title: str, place: st
     )
     if changed:
         portal_cache.bump()  # update() sends no post_save
+        activity_lists.bump()
     return changed
 
 

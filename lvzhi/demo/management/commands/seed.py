@@ -158,11 +158,15 @@ class Command(BaseCommand):
         # The dashboards' summary and the portal's cached pages follow the rows written in bulk (no signals).
         from lvzhi.dashboards import figures
         from lvzhi.opinions import list_counts
+        from lvzhi.performance.activity_lists import LISTS as activity_lists
         from lvzhi.portal import cache
+        from lvzhi.suggestions.figure_lists import LISTS as suggestion_lists
 
         figures.refresh()
         cache.bump()
         list_counts.bump()
+        suggestion_lists.bump()
+        activity_lists.bump()
         elapsed = time.monotonic() - started
 
         staff = next((a.username for a in plan.accounts if a.roles), None)
