@@ -5,7 +5,7 @@ A `RecordsVersion` names the models a family of lists reads. Any save or delete 
 version when its transaction commits (signals, connected in the app's ready(); writers in bulk call bump()
 themselves), so the next request builds afresh: what is served always equals what the records say. A
 transaction that changed them builds without the cache (its rows are not yet everyone's). Entries are keyed
-by what determines them (the list's SQL with the reader's scope in it, the page, the language), and a TTL is
+by what determines them (what the reader may read, the query, the language: page_key), and a TTL is
 the safety net for changes no signal sees (raw SQL, a restored database). The same pattern as the portal's
 page cache (lvzhi.portal.cache).
 """
@@ -19,7 +19,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -84,12 +83,6 @@ class RecordsVersion:
             uid = f"{self.name}-{label}"
             post_save.connect(self.bump, sender=model, dispatch_uid=uid + "-save", weak=False)
             post_delete.connect(self.bump, sender=model, dispatch_uid=uid + "-delete", weak=False)
-
-
-def query_key(qs: QuerySet) -> str:
-    """What determines a queryset's rows: its database, SQL and parameters (the reader's scope included)."""
-    sql, params = qs.query.sql_with_params()
-    return f"{qs.db}\n{sql}\n{params!r}"
 
 
 def page_key(request) -> str:
