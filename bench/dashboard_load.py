@@ -341,8 +341,16 @@ def measure(
     sample = sample_paths(url, limit)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    if redis_url:
+        # Start from an empty cache: what a previous run left would expire in the middle of this one (all
+        # at once, as it was built at once) and be rebuilt under the load.
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
     proc = serve(url, port, redis_url)
-    print(f"cache: {'Redis ' + redis_url if redis_url else 'the database cache (no REDIS_URL)'}", flush=True)
+    print(
+        f"cache: {'Redis ' + redis_url + ' (emptied)' if redis_url else 'the database cache (no REDIS_URL)'}"
+    )
     rows = []
     try:
         cookie = sign_in(base)
@@ -365,6 +373,16 @@ def measure(
                     [with_params(f"/dashboards/figure/{key}/", r, p) for r, p in combos],
                 )
             )
+        # The lead units' page (all units, a page at a time), plain and with a figure's columns.
+        views.append(
+            (
+                "/dashboards/units/",
+                [
+                    with_params("/dashboards/units/", r, p) + ("&figure=satisfied_first" if i % 2 else "")
+                    for i, (r, p) in enumerate(combos)
+                ],
+            )
+        )
         if sample["lists"]:
             views.append(("record lists behind the numbers (last drill-down step)", sample["lists"]))
             for level, paths in sample.get("lists_by_level", {}).items():
@@ -376,7 +394,7 @@ def measure(
             if not live:
                 rows.append((name, None, None, "MISSING"))
                 continue
-            if warm_first and name.startswith("/dashboards/"):
+            if warm_first:
                 median, p95 = warm(base, cookie, paths)
                 print(f"  {name}: cold, one at a time: median {median:.1f} ms, p95 {p95:.1f} ms", flush=True)
             r = wrk(base, paths, cookie=cookie, duration=duration)
@@ -436,7 +454,8 @@ def main() -> None:
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", ""),
-        help="serve with this Redis as the cache, as production does (e.g. redis://127.0.0.1:6379/9)",
+        help="serve with this Redis as the cache, as production does (e.g. redis://127.0.0.1:6379/9); the "
+        "bench empties that database first",
     )
     parser.add_argument(
         "--warm",

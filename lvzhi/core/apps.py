@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "lvzhi.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .notifications import INBOX
+
+        INBOX.connect()

@@ -1,5 +1,6 @@
-"""Results of a long list kept in the cache until its records change: a province's figure lists count and
-render tens of thousands of rows' worth of work per request, the same for every reader of the same scope.
+"""Results kept in the cache until the records they are read from change: a province's figure lists count
+and render tens of thousands of rows' worth of work per request, the same for every reader of the same
+scope; every signed-in page reads the reader's scope and unread count.
 
 A `RecordsVersion` names the models a family of lists reads. Any save or delete of one of them sets a new
 version when its transaction commits (signals, connected in the app's ready(); writers in bulk call bump()
@@ -17,7 +18,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -28,10 +30,18 @@ from django.utils.translation import get_language
 TTL = 10 * 60  # seconds: the safety net
 
 
+def database_cache() -> bool:
+    """Whether the cache is the database's table (no Redis configured)."""
+    return isinstance(caches["default"], DatabaseCache)
+
+
 class RecordsVersion:
-    def __init__(self, name: str, watched: tuple[str, ...]):
+    def __init__(self, name: str, watched: tuple[str, ...], *, only_fast_cache: bool = False):
         self.name = name
         self.watched = watched  # "app_label.Model"
+        # For a result as cheap as a query or two (read on every page): from the database's cache table it
+        # would cost as many queries as it saves, so it is then built every time.
+        self.only_fast_cache = only_fast_cache
         self.version_key = f"{name}:version"
         self._mark = f"_records_version_{name}"
 
@@ -40,8 +50,18 @@ class RecordsVersion:
         cache.set(self.version_key, uuid.uuid4().hex, None)
 
     def changed_in_transaction(self, conn) -> bool:
-        """Whether the connection's open transaction changed a watched row."""
-        return conn.in_atomic_block and getattr(conn, self._mark, None) is conn.run_on_commit
+        """Whether the connection's open transaction changed a watched row: whether the new version waits
+        for its commit. The mark makes the answer one comparison for the many saves of an import; a savepoint
+        rolled back (e.g. the database cache's add() of a taken key) gives the connection a new list of
+        callbacks, which is then searched."""
+        if not conn.in_atomic_block:
+            return False
+        if getattr(conn, self._mark, None) is conn.run_on_commit:
+            return True
+        if any(func == self._set_version for _sids, func, _robust in conn.run_on_commit):
+            setattr(conn, self._mark, conn.run_on_commit)
+            return True
+        return False
 
     def bump(self, **_kwargs) -> None:
         """Forget every cached result: now (outside a transaction), or when the transaction commits (other
@@ -50,14 +70,15 @@ class RecordsVersion:
         if not conn.in_atomic_block:
             self._set_version()
             return
-        # Once per transaction (an import saves hundreds of rows). The connection starts a new list of
-        # callbacks at each commit or rollback: once per list.
+        # Once per transaction (an import saves hundreds of rows).
         if not self.changed_in_transaction(conn):
             transaction.on_commit(self._set_version)
             setattr(conn, self._mark, conn.run_on_commit)
 
     def cached(self, what: str, build: Callable[[], Any], *, db: str = "default") -> Any:
         """build(), from the cache while no watched record has changed since it was built for `what`."""
+        if self.only_fast_cache and database_cache():
+            return build()
         if self.changed_in_transaction(transaction.get_connection(db)):
             return build()  # uncommitted rows: neither read nor store a shared result
         key = f"{self.name}:{hashlib.sha256(what.encode()).hexdigest()}"

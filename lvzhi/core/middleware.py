@@ -1,5 +1,8 @@
 """Request middleware of the shell."""
 
+import time
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -30,4 +33,28 @@ class PasswordChangeRequiredMiddleware:
                 return redirect(
                     f"{reverse('password_change')}?{urlencode({'next': request.get_full_path()})}"
                 )
+        return self.get_response(request)
+
+
+class IdleClockMiddleware:
+    """Slide a session's idle clock (SESSION_COOKIE_AGE) with activity, at most once a minute.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) costs a database write per page; marking
+    it changed when its last save is a minute old keeps the idle limit to within that minute for one write a
+    minute. Only requests that bring a session cookie read the session here: an anonymous visitor's pages
+    stay cookie-free and cacheable.
+    """
+
+    SLIDE_EVERY_SECONDS = 60
+    KEY = "_idle_clock"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            session = request.session
+            now = int(time.time())
+            if session.keys() and now - session.get(self.KEY, 0) >= self.SLIDE_EVERY_SECONDS:
+                session[self.KEY] = now
         return self.get_response(request)

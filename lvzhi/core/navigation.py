@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.org.roles import Role
@@ -91,7 +92,13 @@ def items_for(user) -> list[dict]:
 
     if not user.is_authenticated:
         return []
-    roles = scope_for(user).roles
+    return _items_for_roles(scope_for(user).roles, get_script_prefix())
+
+
+@functools.cache
+def _items_for_roles(roles: frozenset, script_prefix: str) -> list[dict]:
+    """The menu of a set of roles; kept per process (reversing forty URLs on every page adds up). The labels
+    are lazy: each page translates them into its reader's language."""
     out = []
     for item in NAV:
         if item.roles and not (roles & item.roles):

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from .list_cache import RecordsVersion
 from .models import Notification
 from .sms import get_backend
 
@@ -93,12 +94,18 @@ def inbox_for(user):
     return Notification.objects.filter(recipient=user, channel=Channel.INBOX)
 
 
+# The unread count is on every signed-in page: it is kept until a notification is written. Writers that
+# update in bulk (marking read) call INBOX.bump().
+INBOX = RecordsVersion("inbox", ("core.Notification",), only_fast_cache=True)
+
+
 def unread_count(user) -> int:
-    return inbox_for(user).filter(read_at__isnull=True).count()
+    return INBOX.cached(f"unread:{user.pk}", lambda: inbox_for(user).filter(read_at__isnull=True).count())
 
 
 def mark_read(*, user, notification_id: int | None = None) -> int:
     qs = inbox_for(user).filter(read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
+    INBOX.bump()
     return qs.update(read_at=timezone.now())

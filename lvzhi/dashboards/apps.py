@@ -6,3 +6,8 @@ class DashboardsConfig(AppConfig):
     name = "lvzhi.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self):
+        from .figures import REFRESHES
+
+        REFRESHES.connect()

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lvzhi.core import bulk
 from lvzhi.core.figures import Value
+from lvzhi.core.list_cache import RecordsVersion
 from lvzhi.org.models import Congress, Unit
 from lvzhi.stations.models import Station
 from lvzhi.suggestions.stats import rank_units
@@ -705,6 +706,17 @@ def refresh() -> int:
     return written
 
 
+# Every dashboard page asks when the summary was refreshed: kept in the cache until a refresh commits.
+REFRESHES = RecordsVersion("dashboards:refreshes", ("dashboards.FigureRefresh",), only_fast_cache=True)
+
+
 def refreshed_at() -> dt.datetime | None:
     """When the summary was last rebuilt (None: never)."""
-    return FigureRefresh.objects.order_by("-finished_at", "-pk").values_list("finished_at", flat=True).first()
+    return REFRESHES.cached(
+        "latest",
+        lambda: (
+            FigureRefresh.objects.order_by("-finished_at", "-pk")
+            .values_list("finished_at", flat=True)
+            .first()
+        ),
+    )

@@ -16,6 +16,7 @@ file; the links of a table's rows are built from one reversed address.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from types import SimpleNamespace
 
@@ -29,6 +30,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localdate
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -563,7 +566,6 @@ def _context(request, region, crumbs, period, url_of, children, refreshed) -> di
         "period_params": period.params(),
         "refreshed_at": refreshed,
         "period_notice": period_notice(request.GET, period),
-        "echarts_path": ECHARTS_STATIC_PATH,
     }
 
 
@@ -625,6 +627,33 @@ def _cached_body(page: str, region, period, refreshed, build) -> dict:
     return body
 
 
+def page_key(request) -> str:
+    """What a page's content (all but the site's chrome) depends on besides the summary refresh: what the
+    reader may read (the regions they may pick, their default region; not who they are), the address, the
+    language and the day (the default period and its notice)."""
+    what = "\n".join(
+        [scope_for(request.user).reading_key(), request.get_full_path(), get_language(), str(localdate())]
+    )
+    return "dashboards:page:" + hashlib.sha256(what.encode()).hexdigest()
+
+
+def _page(request, build) -> HttpResponse:
+    """A dashboard page: its content, build(request, refreshed) → {"title", "content", "charts",
+    "refreshed_at"}, kept per page_key while it shows the latest refresh. A hit reads no figure, no congress
+    and no scope beyond the reader's own: the page costs what any signed-in page costs. Only pages that
+    were served are kept (a region outside the reader's tree raises before), so the key's readers may read
+    everything in it."""
+    refreshed = figures.refreshed_at()
+    key = page_key(request)
+    page = cache.get(key)
+    if page is None or page["refreshed_at"] != refreshed:
+        page = build(request, refreshed)
+        if page["refreshed_at"] == refreshed:  # not a previous refresh's body served while one rebuilds
+            cache.set(key, page, BODY_SECONDS)
+    page = {**page, "content": mark_safe(page["content"])}  # noqa: S308 - rendered by our templates
+    return render(request, "dashboards/page.html", {**page, "echarts_path": ECHARTS_STATIC_PATH})
+
+
 def _exporting(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
@@ -647,14 +676,19 @@ def _index_tables(request, region, period, *, all_units: bool):
 
 @login_required
 def index(request):
-    region, crumbs = region_from(request)
-    period = figures.Period.parse(request.GET)
     if _exporting(request):
+        region, _crumbs = region_from(request)
+        period = figures.Period.parse(request.GET)
         _values, _rows, headline, tables = _index_tables(request, region, period, all_units=True)
         response = _export(request, [headline, *tables], region, period, _("Dashboard"))
         if response is not None:
             return response
-    refreshed = figures.refreshed_at()
+    return _page(request, _index_page)
+
+
+def _index_page(request, refreshed) -> dict:
+    region, crumbs = region_from(request)
+    period = figures.Period.parse(request.GET)
 
     def build() -> dict:
         values, rows, headline, tables = _index_tables(request, region, period, all_units=False)
@@ -685,7 +719,12 @@ def index(request):
         body["children"],
         body["refreshed_at"],  # the time of the numbers shown (an older body's while another rebuilds)
     )
-    return render(request, "dashboards/index.html", {**context, "body": body["html"]})
+    return {
+        "title": f"{_('Dashboard')} · {region.name}",
+        "content": render_to_string("dashboards/partials/index_page.html", {**context, "body": body["html"]}),
+        "charts": True,
+        "refreshed_at": body["refreshed_at"],
+    }
 
 
 def _figure_tables(request, d, region, period, *, all_units: bool):
@@ -708,17 +747,22 @@ def _figure_tables(request, d, region, period, *, all_units: bool):
 
 @login_required
 def figure(request, figure: str):
-    region, crumbs = region_from(request)
     d = figures.BY_KEY.get(figure)
     if d is None:
         raise Http404(_("No such figure."))
-    period = figures.Period.parse(request.GET)
     if _exporting(request):
+        region, _crumbs = region_from(request)
+        period = figures.Period.parse(request.GET)
         _rows, tables = _figure_tables(request, d, region, period, all_units=True)
         response = _export(request, tables, region, period, str(d.label))
         if response is not None:
             return response
-    refreshed = figures.refreshed_at()
+    return _page(request, lambda request, refreshed: _figure_page(request, d, refreshed))
+
+
+def _figure_page(request, d, refreshed) -> dict:
+    region, crumbs = region_from(request)
+    period = figures.Period.parse(request.GET)
 
     def build() -> dict:
         rows, tables = _figure_tables(request, d, region, period, all_units=False)
@@ -752,49 +796,68 @@ def figure(request, figure: str):
         body["children"],
         body["refreshed_at"],  # the time of the numbers shown (an older body's while another rebuilds)
     )
-    return render(
-        request,
-        "dashboards/figure.html",
+    content = render_to_string(
+        "dashboards/partials/figure_page.html",
         {**context, "definition": d, "back_url": dashboard_url(region, period), "body": body["html"]},
     )
+    return {
+        "title": f"{d.label} · {region.name}",
+        "content": content,
+        "charts": True,
+        "refreshed_at": body["refreshed_at"],
+    }
 
 
 @login_required
 def units(request):
     """Every lead unit of the region's suggestions, the best rated first, a page at a time; with
     ?figure=<key>, the columns of that figure's page. The Excel file holds them all."""
-    region, crumbs = region_from(request)
-    period = figures.Period.parse(request.GET)
+    if _exporting(request):
+        region, _crumbs = region_from(request)
+        period = figures.Period.parse(request.GET)
+        rows = figures.by_unit(region, period)
+        table = _units_table(request, region, period, rows, rows)
+        response = _export(request, [table], region, period, str(_("Lead units")))
+        if response is not None:
+            return response
+    return _page(request, _units_page)
+
+
+def _units_figure(request):
+    """The figure whose columns the units page shows (?figure=<key>), None for the plain units table."""
     d = figures.BY_KEY.get(request.GET.get("figure") or "")
-    if d is not None and d.key not in {u.key for u in figures.UNIT_FIGURES}:
-        d = None  # a figure without units: the plain units table
-    rows = figures.by_unit(region, period)
-    page = Paginator(rows, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    shown = rows if _exporting(request) else list(page)
+    return d if d is not None and d.key in {u.key for u in figures.UNIT_FIGURES} else None
+
+
+def _units_table(request, region, period, rows, shown) -> Table:
+    d = _units_figure(request)
     table = units_table(region, period, shown) if d is None else figure_unit_table(d, region, period, shown)
     table.note = _("All %(n)d lead units of the region's suggestions, the best rated first.") % {
         "n": len(rows)
     }
-    extra = {"figure": d.key} if d else {}
     table.chart = ""  # a page of a long list: the table alone
     _finish(request, [table], region, period)
+    extra = {"figure": d.key} if d else {}
     table.export_url = request.path + "?" + _query(region, period, table=table.name, format="xlsx", **extra)
-    title = _("Lead units")
-    response = _export(request, [table], region, period, str(title))
-    if response is not None:
-        return response
+    return table
+
+
+def _units_page(request, refreshed) -> dict:
+    region, crumbs = region_from(request)
+    period = figures.Period.parse(request.GET)
+    d = _units_figure(request)
+    rows = figures.by_unit(region, period)
+    page = Paginator(rows, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    table = _units_table(request, region, period, rows, list(page))
     context = _context(
-        request,
-        region,
-        crumbs,
-        period,
-        lambda c: units_url(c, period, d.key if d else ""),
-        [],
-        figures.refreshed_at(),
+        request, region, crumbs, period, lambda c: units_url(c, period, d.key if d else ""), [], refreshed
     )
     back = figure_url(d.key, region, period) if d else dashboard_url(region, period)
-    return render(
-        request,
-        "dashboards/units.html",
+    extra = {"figure": d.key} if d else {}
+    content = render_to_string(
+        "dashboards/partials/units_page.html",
         {**context, "table": table, "page": page, "back_url": back, "definition": d, "extra": extra},
+        request=request,  # the pager's links keep the query
     )
+    title = f"{_('Lead units')} · {region.name}" + (f" · {d.label}" if d else "")
+    return {"title": title, "content": content, "charts": False, "refreshed_at": refreshed}

@@ -27,6 +27,7 @@ from lvzhi.briefings.models import Briefing, Receipt
 from lvzhi.briefings.services.drafts import briefing_create
 from lvzhi.briefings.services.publishing import briefing_publish, briefing_withdraw
 from lvzhi.core.models import Notification
+from lvzhi.core.notifications import INBOX
 from lvzhi.org.models import Congress, DeputyGroup, User
 from lvzhi.stations.models import Station
 
@@ -390,3 +391,4 @@ def _past_reads(briefing, plan: Plan, people: dict, rng: random.Random, publishe
     Notification.objects.filter(
         cause__startswith=f"briefings:{briefing.pk}:", recipient__person_id__in=readers, read_at__isnull=True
     ).update(read_at=now)
+    INBOX.bump()  # the unread counts; update() sends no post_save

@@ -6,3 +6,8 @@ class OrgConfig(AppConfig):
     name = "lvzhi.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from .scope import SCOPES
+
+        SCOPES.connect()

@@ -1,4 +1,4 @@
-"""What a user may see and act on, computed once per request from their roles.
+"""What a user may see and act on, computed from their roles (kept in the cache until those change).
 
 Every selector filters through this, so a record outside the scope is simply not found (404), never leaked.
 Staff and chairs read their congress and every congress below it (by materialised path) but act on their
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+
+from lvzhi.core.list_cache import RecordsVersion
 
 from .roles import Role
 
@@ -56,6 +58,16 @@ class Scope:
 ANONYMOUS = Scope()
 
 
+# Every signed-in page needs the scope (the menu at least): it is kept in the cache until a record it is
+# derived from changes (a role, a mandate, a group's leader, a congress's place in the tree, the account),
+# so a withdrawn role stops counting at the next request. Bulk writers of these models call SCOPES.bump().
+SCOPES = RecordsVersion(
+    "scopes",
+    ("org.RoleAssignment", "org.Mandate", "org.DeputyGroup", "org.Congress", "org.Committee", "org.User"),
+    only_fast_cache=True,
+)
+
+
 def scope_for(user) -> Scope:
     """The user's scope, cached on the user object for the rest of the request."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -63,7 +75,10 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_lvzhi_scope", None)
     if cached is not None:
         return cached
-    scope = _compute(user)
+    from django.utils import timezone
+
+    # The day is part of the key: which mandates are current changes with it.
+    scope = SCOPES.cached(f"{user.pk}:{timezone.localdate()}", lambda: _compute(user))
     user._lvzhi_scope = scope
     return scope
 

@@ -72,3 +72,22 @@ def test_the_session_cookie_is_http_only_and_ends_with_the_browser(client, accou
     cookie = client.cookies["sessionid"]
     assert cookie["httponly"]
     assert cookie["max-age"] == ""  # no lifetime of its own: the server's idle clock decides
+
+
+def test_the_clock_slides_at_most_once_a_minute(client, account):
+    """A page opened within a minute of the last slide writes no session; the idle limit holds within it."""
+    with time_machine.travel(START, tick=False) as traveller:
+        signed_in_client(client, traveller)
+        traveller.shift(dt.timedelta(minutes=5))
+        client.get(reverse("home"))  # slides to 5 + 30
+        key = client.cookies["sessionid"].value
+
+        traveller.shift(dt.timedelta(seconds=40))
+        client.get(reverse("home"))
+        assert Session.objects.get(session_key=key).expire_date == START + dt.timedelta(minutes=35)
+
+        traveller.shift(dt.timedelta(seconds=40))  # 80 s after the last slide
+        client.get(reverse("home"))
+        assert Session.objects.get(session_key=key).expire_date == START + dt.timedelta(
+            minutes=5 + 30, seconds=80
+        )

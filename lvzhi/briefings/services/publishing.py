@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lvzhi.core.audit import record_event
 from lvzhi.core.errors import ServiceError
 from lvzhi.core.models import Notification
+from lvzhi.core.notifications import INBOX
 from lvzhi.org.models import User
 
 from .. import events, recipients
@@ -46,6 +47,7 @@ def _notify_people(receipts, *, cause: str, subject: str, url: str) -> int:
         for pk in ids
     ]
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    INBOX.bump()  # the unread counts; bulk_create sends no post_save
     return len(rows)
 
 

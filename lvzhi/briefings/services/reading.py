@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from lvzhi.core.audit import record_event
 from lvzhi.core.models import Notification
+from lvzhi.core.notifications import INBOX
 from lvzhi.org.scope import scope_for
 
 from .. import events
@@ -41,5 +42,6 @@ def briefing_open(*, actor, briefing: Briefing) -> Receipt | None:
             cause__startswith=f"briefings:{briefing.pk}:",
             read_at__isnull=True,
         ).update(read_at=now)
+        INBOX.bump()  # the unread counts; update() sends no post_save
     receipt.refresh_from_db(fields=["read_at"])
     return receipt

@@ -28,6 +28,7 @@ from .. import roster
 from ..models import Congress, Mandate, Person, RoleAssignment, Term, Unit, User
 from ..roles import Role
 from ..roster import Credential, DeputyRow, ImportReport, UnitRow
+from ..scope import SCOPES
 from ..security_events import (
     ACCOUNT_ACTIVATED,
     ACCOUNT_CREATED,
@@ -70,6 +71,7 @@ def _bulk_create(model, objs: list) -> None:
     if not objs:
         return
     model.objects.bulk_create(objs, batch_size=500)
+    SCOPES.bump()  # accounts, mandates and roles decide scopes; bulk_create sends no post_save
     for obj in objs:
         if obj.pk is None:  # an old SQLite that cannot return ids
             obj.save(force_insert=True)
@@ -429,6 +431,7 @@ def term_change_import(
                 )
             Mandate.objects.bulk_update(closed, ["end_date", "end_reason"], batch_size=500)
             portal_cache.bump()  # the ended deputies leave the public pages (no post_save in bulk)
+            SCOPES.bump()  # nor their scopes
 
             saved, report.credentials = _save_deputies(congress=congress, term=term, rows=rows, log=log)
 

@@ -155,9 +155,12 @@ class Command(BaseCommand):
             # covering indexes alone, as they do on a database that autovacuum keeps.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
-        # The dashboards' summary and the portal's cached pages follow the rows written in bulk (no signals).
+        # The dashboards' summary, the cached pages, lists, scopes and unread counts follow the rows written in bulk
+        # (no signals).
+        from lvzhi.core.notifications import INBOX
         from lvzhi.dashboards import figures
         from lvzhi.opinions import list_counts
+        from lvzhi.org.scope import SCOPES
         from lvzhi.performance.activity_lists import LISTS as activity_lists
         from lvzhi.portal import cache
         from lvzhi.suggestions.figure_lists import LISTS as suggestion_lists
@@ -167,6 +170,8 @@ class Command(BaseCommand):
         list_counts.bump()
         suggestion_lists.bump()
         activity_lists.bump()
+        SCOPES.bump()
+        INBOX.bump()
         elapsed = time.monotonic() - started
 
         staff = next((a.username for a in plan.accounts if a.roles), None)
