@@ -107,5 +107,6 @@ def mark_read(*, user, notification_id: int | None = None) -> int:
     qs = inbox_for(user).filter(read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
-    INBOX.bump()
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    INBOX.bump()  # after the write: a count read meanwhile is stored under the old version
+    return marked

@@ -8,6 +8,10 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from .scope import SCOPES
+        from django.db.models.signals import post_save
+
+        from .models import User
+        from .scope import SCOPES, account_saved
 
         SCOPES.connect()
+        post_save.connect(account_saved, sender=User, dispatch_uid="scopes-account-saved")

@@ -63,9 +63,17 @@ ANONYMOUS = Scope()
 # so a withdrawn role stops counting at the next request. Bulk writers of these models call SCOPES.bump().
 SCOPES = RecordsVersion(
     "scopes",
-    ("org.RoleAssignment", "org.Mandate", "org.DeputyGroup", "org.Congress", "org.Committee", "org.User"),
+    ("org.RoleAssignment", "org.Mandate", "org.DeputyGroup", "org.Congress", "org.Committee"),
     only_fast_cache=True,
 )
+SCOPE_ACCOUNT_FIELDS = {"is_superuser", "person", "person_id", "is_active"}
+
+
+def account_saved(sender, update_fields=None, **kwargs) -> None:
+    """An account's save changes scopes when it may change what the account reads; a sign-in, which saves
+    last_login alone, changes none."""
+    if update_fields is None or SCOPE_ACCOUNT_FIELDS & set(update_fields):
+        SCOPES.bump()
 
 
 def scope_for(user) -> Scope:

@@ -14,7 +14,7 @@ from lvzhi.core.notifications import notify
 from lvzhi.dashboards import figures
 from lvzhi.org.roles import Role
 from lvzhi.org.services.accounts import role_grant, role_revoke
-from tests.factories import CongressFactory, UserFactory, grant
+from tests.factories import CongressFactory, MandateFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DASHBOARD = "/dashboards/"
@@ -49,6 +49,17 @@ def test_a_granted_role_opens_its_pages_and_a_revoked_one_closes_them_at_the_nex
 
     role_revoke(actor=head, assignment=assignment)
     assert client.get(DASHBOARD).status_code == 403
+
+
+def test_an_account_linked_to_a_deputy_has_the_deputys_menu_at_the_next_request(client, city):
+    mandate = MandateFactory(congress=city)
+    account = UserFactory(congress=city)
+    client.force_login(account)
+    assert "My suggestions" not in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    account.person = mandate.person
+    account.save(update_fields=["person"])
+    assert "My suggestions" in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_the_unread_badge_follows_new_and_read_messages(client, city):
