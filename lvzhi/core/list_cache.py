@@ -66,6 +66,8 @@ class RecordsVersion:
     def bump(self, **_kwargs) -> None:
         """Forget every cached result: now (outside a transaction), or when the transaction commits (other
         processes cannot see the change before; this one builds afresh until then)."""
+        if self.only_fast_cache and database_cache():
+            return  # nothing is kept (cached() builds every time): no version to change
         conn = transaction.get_connection()
         if not conn.in_atomic_block:
             self._set_version()
