@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,7 +40,7 @@ def head(city):
     return user
 
 
-def test_a_granted_role_opens_its_pages_and_a_revoked_one_closes_them_at_the_next_request(client, city, head):
+def a_granted_role_opens_its_pages_and_a_revoked_one_closes_them_at_the_next_request(client, city, head):
     clerk = UserFactory(congress=city)
     client.force_login(clerk)
     assert client.get(DASHBOARD).status_code == 403  # the scope without a role is now cached
@@ -51,7 +52,7 @@ def test_a_granted_role_opens_its_pages_and_a_revoked_one_closes_them_at_the_nex
     assert client.get(DASHBOARD).status_code == 403
 
 
-def test_an_account_linked_to_a_deputy_has_the_deputys_menu_at_the_next_request(client, city):
+def an_account_linked_to_a_deputy_has_the_deputys_menu_at_the_next_request(client, city, head):
     mandate = MandateFactory(congress=city)
     account = UserFactory(congress=city)
     client.force_login(account)
@@ -62,7 +63,7 @@ def test_an_account_linked_to_a_deputy_has_the_deputys_menu_at_the_next_request(
     assert "My suggestions" in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
-def test_the_unread_badge_follows_new_and_read_messages(client, city):
+def the_unread_badge_follows_new_and_read_messages(client, city, head):
     deputy = UserFactory(congress=city)
     client.force_login(deputy)
     assert 'class="badge"' not in client.get(reverse("home")).content.decode()
@@ -75,7 +76,7 @@ def test_the_unread_badge_follows_new_and_read_messages(client, city):
     assert 'class="badge"' not in client.get(reverse("home")).content.decode()
 
 
-def test_a_dashboard_shows_the_time_of_a_refresh_from_the_next_request(client, city, head):
+def a_dashboard_shows_the_time_of_a_refresh_from_the_next_request(client, city, head):
     client.force_login(head)
     shown = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()  # caches the refresh time
     later = timezone.localtime() + dt.timedelta(minutes=10)  # within the session's idle limit
@@ -86,3 +87,15 @@ def test_a_dashboard_shows_the_time_of_a_refresh_from_the_next_request(client, c
         page = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert f"Figures refreshed at {later:%Y-%m-%d %H:%M}." in page
+
+
+def test_what_every_page_reads_follows_each_committed_change(city, head):
+    # One test for the four: each transactional test empties the database, and the demo city is rebuilt
+    # before the next test that uses it.
+    for check in (
+        a_granted_role_opens_its_pages_and_a_revoked_one_closes_them_at_the_next_request,
+        an_account_linked_to_a_deputy_has_the_deputys_menu_at_the_next_request,
+        the_unread_badge_follows_new_and_read_messages,
+        a_dashboard_shows_the_time_of_a_refresh_from_the_next_request,
+    ):
+        check(Client(), city, head)
